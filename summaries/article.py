@@ -1,0 +1,97 @@
+"""The article record: what is stored, and how a summary of any length is served from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Summaries are ranked once at ingest; this many ranked sentences are kept, so every
+# length the bot offers (1 to MAX_SUMMARY_SENTENCES) is served without recomputing.
+MAX_SUMMARY_SENTENCES = 5
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class RankedSentence:
+    """A summary sentence: its position in the article's sentence list and its text."""
+
+    position: int
+    text: str
+
+
+def make_article_id(date: dt.date, text: str, url: str = "") -> str:
+    """A stable id: the date, then a hash of the URL when known, else of the text.
+
+    The date prefix lets the store find an article's partition from its id alone; the
+    hash ignores case and whitespace so a re-wrapped copy of a text is the same article.
+    """
+    key = url.strip() or _SPACE.sub(" ", text).strip().casefold()
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=5).hexdigest()
+    return f"{date:%Y%m%d}-{digest}"
+
+
+def article_date_from_id(article_id: str) -> dt.date | None:
+    """The date encoded in an id, or None when the id is not one of ours."""
+    match = re.fullmatch(r"(\d{8})-[0-9a-f]{10}", article_id)
+    if not match:
+        return None
+    try:
+        return dt.datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One stored news article with its precomputed summary ranking."""
+
+    id: str
+    date: dt.date
+    title: str
+    text: str
+    language: str  # ISO 639-1 code, e.g. "en"
+    ranked: tuple[RankedSentence, ...]  # most important first, at most MAX_SUMMARY_SENTENCES
+    place: str = ""  # the dateline, e.g. "BAKU, Azerbaijan"
+    source: str = ""
+    url: str = ""
+    ingested: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    def summary(self, sentences: int = 3) -> list[str]:
+        """The `sentences` best-ranked sentences, in article order."""
+        chosen = sorted(self.ranked[: max(sentences, 0)], key=lambda s: s.position)
+        return [s.text for s in chosen]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; `from_dict` reverses it."""
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "text": self.text,
+            "language": self.language,
+            "ranked": [[s.position, s.text] for s in self.ranked],
+            "place": self.place,
+            "source": self.source,
+            "url": self.url,
+            "ingested": self.ingested.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Rebuild an article from `to_dict` output."""
+        return cls(
+            id=data["id"],
+            date=dt.date.fromisoformat(data["date"]),
+            title=data["title"],
+            text=data["text"],
+            language=data["language"],
+            ranked=tuple(RankedSentence(int(p), str(t)) for p, t in data["ranked"]),
+            place=data.get("place", ""),
+            source=data.get("source", ""),
+            url=data.get("url", ""),
+            ingested=dt.datetime.fromisoformat(data["ingested"]),
+        )
