@@ -39,9 +39,16 @@ _DOT_END = re.compile(r"[.:]\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 _WINDOW = 160  # a dateline longer than this is not a dateline
 
-_ATTRIBUTION = re.compile(
-    r",\s+(?P<agency>[A-Z][\w&'’.\- ]{0,40}?)\s+(?:reports|reported|writes|informs|says)"
-    r"(?=[.!]\s|[.!]$)"
+# ", Trend reports." / ", the Harbor Daily reports." and the German and Russian forms,
+# at the end of a sentence; the name must look like a name so prose is left alone.
+_SENTENCE_END = r"(?=[.!]\s|[.!]$)"
+_ATTRIBUTIONS = (
+    re.compile(r",\s+(?:the\s+)?(?P<agency>[A-Z][\w&'’.\- ]{0,40}?)\s+"
+               r"(?:reports|reported|writes|informs)" + _SENTENCE_END),
+    re.compile(r",\s+(?:berichtet|meldet|schreibt)\s+(?:(?:die|der|das)\s+)?"
+               r"(?P<agency>[A-ZÄÖÜ][\w&'’.\- ]{0,40}?)" + _SENTENCE_END),
+    re.compile(r",\s+(?:сообщает|сообщают|пишет|передаёт|передает)\s+"
+               r"(?P<agency>«[^»\n]{1,40}»|[А-ЯЁ][\w\- ]{0,40}?)" + _SENTENCE_END),
 )
 
 
@@ -115,10 +122,12 @@ def strip_dateline(text: str) -> tuple[str, Dateline | None]:
 
 def strip_attribution(paragraph: str) -> tuple[str, str]:
     """Remove a wire attribution (", Trend reports.") from the lead; return text, agency."""
-    match = _ATTRIBUTION.search(paragraph)
-    if match is None:
-        return paragraph, ""
-    return paragraph[: match.start()] + paragraph[match.end() :], match.group("agency").strip()
+    for pattern in _ATTRIBUTIONS:
+        match = pattern.search(paragraph)
+        if match is not None:
+            agency = match.group("agency").strip().strip("«»")
+            return paragraph[: match.start()] + paragraph[match.end() :], agency
+    return paragraph, ""
 
 
 def derive_title(lead: str, limit: int = 90) -> str:

@@ -82,6 +82,7 @@ def ingest(
     algorithm: str = DEFAULT_ALGORITHM,
     batch_size: int = BATCH_SIZE,
     on_file: Callable[[Path], None] | None = None,
+    on_article: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Ingest what `find_files` found; bad files are reported and skipped, the rest go in.
 
@@ -116,6 +117,8 @@ def ingest(
             batch[article.id] = article
             if len(batch) >= batch_size:
                 flush()
+            if on_article is not None:
+                on_article()
         if on_file is not None:
             on_file(item)
     flush()

@@ -52,3 +52,17 @@ def test_long_lead_is_cut_at_a_word_boundary() -> None:
     assert title.endswith("…") and len(title) <= 61
     assert lead.startswith(title[:-1])
     assert derive_title("Short lead.") == "Short lead"
+
+
+@pytest.mark.parametrize(
+    ("lead", "agency"),
+    [
+        ("The tax rate rose, the Millbrook Courier reports.", "Millbrook Courier"),
+        ("Der Rat hat beschlossen, berichtet die Lindenhagener Rundschau.", "Lindenhagener Rundschau"),
+        ("Переправу закрыли, сообщает «Озёрный вестник».", "Озёрный вестник"),
+    ],
+)
+def test_attribution_forms(lead: str, agency: str) -> None:
+    text, found = strip_attribution(lead)
+    assert found == agency
+    assert text == lead[: lead.index(",")] + "."
