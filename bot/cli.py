@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import logging
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Config, load_config
+from bot.config import Config, ConfigError, StoreConfig, load_config
 from summaries.article import Article
 from summaries.clean import strip_dateline
 from summaries.corpus import decode_text, parse_date
@@ -49,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     summarize_cmd.add_argument("file", metavar="FILE|-")
     summarize_cmd.add_argument("--sentences", type=int, help="summary length, 1 to 5")
     summarize_cmd.add_argument("--language", help="ISO 639-1 code; detected when not given")
+
+    commands.add_parser("run", parents=[common], help="serve the bot on Telegram")
+    commands.add_parser("chat", parents=[common],
+                        help="talk to the bot in this terminal (no Telegram account needed)")
     return parser
 
 
@@ -98,12 +104,13 @@ def _format_article(number: int, article: Article, sentences: int) -> str:
 
 def run_articles(args: argparse.Namespace, config: Config) -> int:
     sentences = _sentences(args, config)
+    asked = parse_date(args.date, "date") if args.date else None
     with Store.open(_data_dir(args, config), writable=False) as store:
         days = store.dates()
         if not days:
             print("The archive is empty: add articles with 'newsbot ingest PATH'.")
             return 0
-        day = parse_date(args.date, "date") if args.date else days[-1]
+        day = asked or days[-1]
         articles = store.by_date(day)
     if not articles:
         nearest = sorted(days, key=lambda d: abs((d - day).days))[:3]
@@ -139,7 +146,46 @@ def run_summarize(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"ingest": run_ingest, "articles": run_articles, "summarize": run_summarize}
+def _with_data(args: argparse.Namespace, config: Config) -> Config:
+    return dataclasses.replace(config, store=StoreConfig(data_dir=_data_dir(args, config)))
+
+
+def run_bot(args: argparse.Namespace, config: Config) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import run
+    from bot.logs import setup_logging
+
+    setup_logging(logging.INFO, config.telegram.token)
+    try:
+        run(_with_data(args, config))
+    except InvalidToken:
+        raise ConfigError("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN or "
+                          "[telegram] token in the config") from None
+    except NetworkError as error:
+        raise ConfigError(f"cannot reach the Bot API at {config.telegram.api_base_url} "
+                          f"({error.message})") from None
+    return 0
+
+
+def run_chat(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import build_application
+    from bot.logs import setup_logging
+    from bot.terminal import TOKEN, USER, TerminalRequest, chat
+
+    setup_logging(logging.WARNING)
+    interactive = sys.stdin.isatty()
+    # The person at the terminal runs the bot, so they are its admin there.
+    telegram = dataclasses.replace(config.telegram, admins=frozenset({USER["id"]}))
+    config = dataclasses.replace(_with_data(args, config), telegram=telegram)
+    request = TerminalRequest(sys.stdout, bold=interactive and sys.stdout.isatty())
+    app = build_application(config, request=request, token=TOKEN, concurrent=False)
+    asyncio.run(chat(app, request, sys.stdin, sys.stdout, interactive=interactive))
+    return 0
+
+
+COMMANDS = {"ingest": run_ingest, "articles": run_articles, "summarize": run_summarize,
+            "run": run_bot, "chat": run_chat}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

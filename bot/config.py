@@ -7,6 +7,8 @@ whatever the current directory is.
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,9 @@ from summaries.errors import NewsbotError
 from summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
 
 DEFAULT_CONFIG = Path("newsbot.toml")  # read when it exists and no --config is given
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+TELEGRAM_API = "https://api.telegram.org"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(NewsbotError):
@@ -34,9 +39,29 @@ class SummariesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    url: str = ""  # the public HTTPS address Telegram posts updates to
+    secret_token: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    token: str = ""
+    api_base_url: str = TELEGRAM_API
+    admins: frozenset[int] = frozenset()
+    mode: str = "polling"  # or "webhook"
+    upload_max_bytes: int = 2_000_000
+    page_size: int = 5
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     summaries: SummariesConfig = field(default_factory=SummariesConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
     path: Path | None = None  # the file it was read from, None for the defaults
 
 
@@ -64,14 +89,14 @@ def load_config(path: Path | None) -> Config:
     if not path.exists():
         if explicit:
             raise ConfigError(f"{path}: no such config file")
-        return Config()
+        return Config(telegram=TelegramConfig(token=os.environ.get(TOKEN_ENV, "").strip()))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the config file ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
-    unknown = sorted(set(data) - {"store", "summaries"})
+    unknown = sorted(set(data) - {"store", "summaries", "telegram"})
     if unknown:
         raise ConfigError(f"{path}: unknown section [{unknown[0]}]")
     base = path.resolve().parent
@@ -89,5 +114,42 @@ def load_config(path: Path | None) -> Config:
     return Config(
         store=StoreConfig(data_dir=data_dir if data_dir.is_absolute() else base / data_dir),
         summaries=SummariesConfig(algorithm=algorithm, sentences=sentences),
+        telegram=_telegram(data, path),
         path=path,
     )
+
+
+def _telegram(data: dict[str, Any], path: Path) -> TelegramConfig:
+    keys = {"token", "api_base_url", "admins", "mode", "upload_max_bytes", "page_size", "webhook"}
+    section = _section(data, "telegram", keys, path)
+    where = f"{path} [telegram]"
+    # The environment wins so a token can stay out of a config file kept in git.
+    token = os.environ.get(TOKEN_ENV, "").strip() or _typed(section, "token", str, "", where)
+    base = _typed(section, "api_base_url", str, TELEGRAM_API, where).rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: api_base_url must start with http:// or https://")
+    admins = _typed(section, "admins", list, [], where)
+    if not all(isinstance(a, int) and not isinstance(a, bool) for a in admins):
+        raise ConfigError(f"{where}: admins must be a list of Telegram user ids (numbers)")
+    mode = _typed(section, "mode", str, "polling", where)
+    if mode not in ("polling", "webhook"):
+        raise ConfigError(f"{where}: mode must be 'polling' or 'webhook'")
+    upload = _typed(section, "upload_max_bytes", int, 2_000_000, where)
+    page_size = _typed(section, "page_size", int, 5, where)
+    if not 1 <= page_size <= 8:
+        raise ConfigError(f"{where}: page_size must be from 1 to 8")
+    hook = _section(section, "webhook", {"listen", "port", "url", "secret_token"}, path)
+    hook_where = f"{path} [telegram.webhook]"
+    secret = _typed(hook, "secret_token", str, "", hook_where)
+    if secret and not _SECRET.fullmatch(secret):
+        raise ConfigError(f"{hook_where}: secret_token must be 1-256 characters of A-Z a-z 0-9 _ -")
+    webhook = WebhookConfig(
+        listen=_typed(hook, "listen", str, "127.0.0.1", hook_where),
+        port=_typed(hook, "port", int, 8443, hook_where),
+        url=_typed(hook, "url", str, "", hook_where),
+        secret_token=secret,
+    )
+    if mode == "webhook" and not webhook.url.startswith("https://"):
+        raise ConfigError(f"{hook_where}: webhook mode needs url = 'https://...' (the public address)")
+    return TelegramConfig(token=token, api_base_url=base, admins=frozenset(admins), mode=mode,
+                          upload_max_bytes=upload, page_size=page_size, webhook=webhook)

@@ -20,6 +20,7 @@ MAX_CALLBACK_BYTES = 64
 _ID = r"\d{8}-[0-9a-f]{10}"
 _PATTERNS = {
     "a": re.compile(rf"1:a:({_ID}):([1-5])"),  # an article at a summary length
+    "o": re.compile(rf"1:o:({_ID})"),  # open an article from a list
     "f": re.compile(rf"1:f:({_ID})"),  # an article's full text
     "d": re.compile(r"1:d:(\d{8}):(\d{1,4})"),  # a day's list, page n
     "l": re.compile(r"1:l:(\d{1,4})"),  # the latest articles, page n
@@ -28,7 +29,7 @@ _PATTERNS = {
     "h": re.compile(r"1:h:(latest|today|search|settings|help)"),  # /start shortcuts
 }
 
-Kind = Literal["a", "f", "d", "l", "s", "n", "h"]
+Kind = Literal["a", "o", "f", "d", "l", "s", "n", "h"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +82,9 @@ def article_buttons(article_id: str, sentences: int, has_full_text: bool = True)
 
 
 def list_buttons(kind: Kind, key: tuple[object, ...], page: int, pages: int,
-                 ids: list[str], first_number: int, sentences: int) -> InlineKeyboardMarkup:
+                 ids: list[str], first_number: int) -> InlineKeyboardMarkup:
     """Numbers that open the listed articles, then previous / next page."""
-    rows = [[button(str(n), "a", article_id, sentences)
+    rows = [[button(str(n), "o", article_id)
              for n, article_id in enumerate(ids, start=first_number)]]
     nav = []
     if page > 0:

@@ -161,18 +161,26 @@ def read_file(path: Path, date: dt.date | None = None) -> Iterator[Draft | Input
                 origin,
             )
             return
-        text = decode_text(path.read_bytes(), origin)
-    except InputError as error:
-        yield error
-        return
+        data = path.read_bytes()
     except OSError as error:
         yield InputError(f"cannot read ({error.strerror or error})", origin)
+        return
+    yield from parse_bytes(data, origin, date, markdown=suffix == ".md")
+
+
+def parse_bytes(data: bytes, origin: str, date: dt.date | None = None,
+                markdown: bool = False) -> Iterator[Draft | InputError]:
+    """The articles of one text file's bytes (corpus format, or plain text with `date`)."""
+    try:
+        text = decode_text(data, origin)
+    except InputError as error:
+        yield error
         return
     if _DATE_LINE.match(text) or date is None:
         yield from parse_corpus_text(text, origin)
         return
     try:
-        yield parse_plain_text(text, origin, date, markdown=suffix == ".md")
+        yield parse_plain_text(text, origin, date, markdown=markdown)
     except InputError as error:
         yield error
 

@@ -60,13 +60,18 @@ def build_article(
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[Path | InputError]:
-    """Files named, and the supported files inside folders named, in a stable order."""
+    """Files named, and the supported files inside folders named, in a stable order.
+
+    Inside folders, hidden files and READMEs are passed over: they describe an archive,
+    they are not news. A file named on its own is always read.
+    """
     for path in paths:
         if path.is_dir():
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                    lower = name.lower()
+                    if lower.endswith(SUFFIXES) and not lower.startswith((".", "readme")):
                         yield Path(folder, name)
         elif path.exists():
             yield path
@@ -89,6 +94,29 @@ def ingest(
     Taking the found files rather than paths lets a caller count them first for a
     progress bar without walking the folders twice.
     """
+
+    def drafts() -> Iterator[Draft | InputError]:
+        for item in found:
+            if isinstance(item, InputError):
+                yield item
+                continue
+            yield from read_file(item, date)
+            if on_file is not None:
+                on_file(item)
+
+    return ingest_drafts(store, drafts(), algorithm=algorithm, batch_size=batch_size,
+                         on_article=on_article)
+
+
+def ingest_drafts(
+    store: Store,
+    drafts: Iterable[Draft | InputError],
+    *,
+    algorithm: str = DEFAULT_ALGORITHM,
+    batch_size: int = BATCH_SIZE,
+    on_article: Callable[[], None] | None = None,
+) -> IngestReport:
+    """Summarize and store drafts in batches; errors among them are counted as rejections."""
     report = IngestReport()
     batch: dict[str, Article] = {}
 
@@ -99,27 +127,21 @@ def ingest(
             report.present += len(result.present)
             batch.clear()
 
-    for item in found:
-        if isinstance(item, InputError):
-            report.rejected.append(item)
+    for draft in drafts:
+        if isinstance(draft, InputError):
+            report.rejected.append(draft)
             continue
-        for draft in read_file(item, date):
-            if isinstance(draft, InputError):
-                report.rejected.append(draft)
-                continue
-            try:
-                article = build_article(draft, algorithm=algorithm)
-            except InputError as error:
-                report.rejected.append(error)
-                continue
-            if article.id in batch:
-                report.present += 1
-            batch[article.id] = article
-            if len(batch) >= batch_size:
-                flush()
-            if on_article is not None:
-                on_article()
-        if on_file is not None:
-            on_file(item)
+        try:
+            article = build_article(draft, algorithm=algorithm)
+        except InputError as error:
+            report.rejected.append(error)
+            continue
+        if article.id in batch:
+            report.present += 1
+        batch[article.id] = article
+        if len(batch) >= batch_size:
+            flush()
+        if on_article is not None:
+            on_article()
     flush()
     return report

@@ -1,0 +1,88 @@
+"""The composition root: builds the store, the services and the Application from the config.
+
+Nothing else reads the config; everything below gets plain objects from here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlparse
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.archive import Archive
+from bot.clock import Clock
+from bot.config import Config, ConfigError, TOKEN_ENV
+from bot.dates import warm_up
+from bot.handlers import COMMANDS, register
+from bot.services import KEY, Services
+from summaries.store import Store
+
+CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
+
+
+def build_application(config: Config, *, request: BaseRequest | None = None,
+                      token: str | None = None, clock: Clock | None = None,
+                      concurrent: bool = True) -> Application:  # type: ignore[type-arg]
+    """The bot with its handlers; owns the store, which closes when the app shuts down."""
+    token = token or config.telegram.token
+    if not token:
+        raise ConfigError(f"no bot token: set {TOKEN_ENV} or [telegram] token in the config "
+                          "(or try the bot without one: newsbot chat)")
+    store = Store.open(config.store.data_dir)
+    try:
+        api = config.telegram.api_base_url
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .defaults(Defaults(parse_mode=ParseMode.HTML))
+            .concurrent_updates(CONCURRENT_UPDATES if concurrent else False)
+            .post_init(_post_init)
+            .post_shutdown(_post_shutdown)
+        )
+        if request is not None:
+            builder = builder.request(request).get_updates_request(request)
+        app = builder.build()
+    except BaseException:
+        store.close()
+        raise
+    archive = Archive(store, algorithm=config.summaries.algorithm,
+                      default_sentences=config.summaries.sentences)
+    app.bot_data[KEY] = Services(archive=archive, telegram=config.telegram, clock=clock or Clock())
+    register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    await app.bot.set_my_commands(COMMANDS)
+    # dateparser's first call loads its language data (~0.5 s): do it now, off the loop.
+    await asyncio.get_running_loop().run_in_executor(None, warm_up)
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    services = app.bot_data.get(KEY)
+    if isinstance(services, Services):
+        services.archive.close()
+        services.archive.store.close()
+
+
+def run(config: Config) -> None:
+    """Serve Telegram until interrupted: long polling, or a webhook when configured."""
+    app = build_application(config)
+    if config.telegram.mode == "webhook":
+        hook = config.telegram.webhook
+        app.run_webhook(
+            listen=hook.listen,
+            port=hook.port,
+            url_path=urlparse(hook.url).path.lstrip("/"),
+            webhook_url=hook.url,
+            secret_token=hook.secret_token or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

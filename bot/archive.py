@@ -1,0 +1,76 @@
+"""The store as the bot sees it: the same calls, awaited, run off the event loop.
+
+TinyDB is not thread-safe and a cold day lookup reads a file, so every store call runs on
+one dedicated worker thread: handlers never block the loop, and calls never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from summaries.article import Article
+from summaries.corpus import parse_bytes
+from summaries.ingest import IngestReport, ingest_drafts
+from summaries.records import Records
+from summaries.store import Store
+
+T = TypeVar("T")
+
+
+class Archive:
+    """Async access to the articles and the chats' settings."""
+
+    def __init__(self, store: Store, *, algorithm: str, default_sentences: int) -> None:
+        self.store = store
+        self.algorithm = algorithm
+        self.default_sentences = default_sentences
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._chats = Records(store.table("chats"))
+
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(call, *args))
+
+    async def get(self, article_id: str) -> Article | None:
+        return await self._run(self.store.get, article_id)
+
+    async def by_date(self, day: dt.date) -> list[Article]:
+        return await self._run(self.store.by_date, day)
+
+    async def dates(self) -> list[dt.date]:
+        return await self._run(self.store.dates)
+
+    async def latest(self, n: int) -> list[Article]:
+        return await self._run(self.store.latest, n)
+
+    async def search(self, query: str, limit: int) -> list[Article]:
+        return await self._run(self.store.search, query, limit)
+
+    async def stats(self) -> tuple[int, int, int]:
+        """Articles, chats and bytes on disk."""
+        return await self._run(
+            lambda: (self.store.count(), self._chats.count(), self.store.size_bytes())
+        )
+
+    async def sentences(self, chat_id: int) -> int:
+        record = await self._run(self._chats.get, chat_id)
+        value = (record or {}).get("sentences", self.default_sentences)
+        return int(value) if 1 <= int(value) <= 5 else self.default_sentences
+
+    async def set_sentences(self, chat_id: int, sentences: int) -> None:
+        await self._run(functools.partial(self._chats.update, chat_id, sentences=sentences))
+
+    async def ingest_text(self, name: str, data: bytes) -> IngestReport:
+        """Store the articles of one uploaded corpus file; rejections are reported, not raised."""
+        return await self._run(self._ingest_text, name, data)
+
+    def _ingest_text(self, name: str, data: bytes) -> IngestReport:
+        return ingest_drafts(self.store, parse_bytes(data, name), algorithm=self.algorithm)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)

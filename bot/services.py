@@ -1,0 +1,32 @@
+"""What handlers need, built once by the composition root and kept in `bot_data`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.archive import Archive
+from bot.clock import Clock
+from bot.config import TelegramConfig
+
+
+@dataclass(slots=True)
+class Services:
+    archive: Archive
+    telegram: TelegramConfig
+    clock: Clock = field(default_factory=Clock)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.telegram.admins
+
+
+KEY = "services"
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    found = context.bot_data[KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,39 @@
+"""Small keyed records beside the archive: a chat's settings, later its subscription.
+
+Each kind lives in its own TinyDB table file (see `Store.table`), keyed by an integer
+such as a Telegram chat id (negative for groups), so a lookup is a dictionary access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tinydb.table import Document, Table
+
+
+class Records:
+    """Documents keyed by an integer, merged on update."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, key: int) -> dict[str, Any] | None:
+        found = self._table.get(doc_id=key)
+        return dict(found) if found is not None else None
+
+    def update(self, key: int, **fields: Any) -> dict[str, Any]:
+        """Merge `fields` into the record (creating it) and return the whole record."""
+        self._table.upsert(Document(fields, doc_id=key))
+        return self.get(key) or {}
+
+    def remove(self, key: int) -> None:
+        if self._table.contains(doc_id=key):
+            self._table.remove(doc_ids=[key])
+
+    def count(self) -> int:
+        return len(self._table)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        for document in self._table.all():
+            yield document.doc_id, dict(document)
