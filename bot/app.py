@@ -71,9 +71,20 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services.archive.store.close()
 
 
+async def _check_token(app: Application) -> None:  # type: ignore[type-arg]
+    """Ask Telegram who we are once, so a rejected token is an error, not a logged retry loop."""
+    async with app.bot:
+        pass
+
+
 def run(config: Config) -> None:
     """Serve Telegram until interrupted: long polling, or a webhook when configured."""
     app = build_application(config)
+    try:
+        asyncio.run(_check_token(app))
+    except BaseException:
+        asyncio.run(_post_shutdown(app))
+        raise
     if config.telegram.mode == "webhook":
         hook = config.telegram.webhook
         app.run_webhook(
