@@ -6,6 +6,7 @@ Nothing else reads the config; everything below gets plain objects from here.
 from __future__ import annotations
 
 import asyncio
+import gc
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -62,6 +63,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(COMMANDS)
     # dateparser's first call loads its language data (~0.5 s): do it now, off the loop.
     await asyncio.get_running_loop().run_in_executor(None, warm_up)
+    # What start-up loaded lives as long as the bot: keep it out of the garbage collector's
+    # full passes, which otherwise land on 1 in ~130 day lookups as a 6 ms stall (measured).
+    gc.freeze()
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from summaries.article import Article, RankedSentence, make_article_id
 from summaries.errors import InputError, NewsbotError, StoreError, StoreFormatError, StoreLocked
+from summaries.store import AddResult, Store
+from summaries.summarize import summarize
 
 __all__ = [
+    "AddResult",
     "Article",
     "InputError",
     "NewsbotError",
     "RankedSentence",
     "StoreError",
     "StoreFormatError",
+    "Store",
     "StoreLocked",
     "make_article_id",
+    "summarize",
 ]
