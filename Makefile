@@ -19,15 +19,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(VENV)/.installed $@
 
+# The bundled samples, then the bot: on Telegram when a token is set, else in this terminal.
 demo: $(VENV)/.installed
-	$(BIN)/newsbot ingest --data $(DATA) samples/ || test $$? -eq 1
-	$(BIN)/newsbot articles --data $(DATA)
+	$(BIN)/newsbot ingest --data $(DATA) samples/
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/newsbot run --data $(DATA); \
+	else $(BIN)/newsbot chat --data $(DATA); fi
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/ingest.py --articles 10000
+	$(BIN)/python bench/bot_latency.py --articles 10000
 
 clean:
 	rm -rf $(VENV) data/demo

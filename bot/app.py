@@ -16,7 +16,7 @@ from telegram.request import BaseRequest
 
 from bot.archive import Archive
 from bot.clock import Clock
-from bot.config import Config, ConfigError, TOKEN_ENV
+from bot.config import TOKEN_ENV, Config, ConfigError
 from bot.dates import warm_up
 from bot.handlers import COMMANDS, register
 from bot.services import KEY, Services

@@ -171,12 +171,12 @@ def run_bot(args: argparse.Namespace, config: Config) -> int:
 def run_chat(args: argparse.Namespace, config: Config) -> int:
     from bot.app import build_application
     from bot.logs import setup_logging
-    from bot.terminal import TOKEN, USER, TerminalRequest, chat
+    from bot.terminal import TOKEN, USER_ID, TerminalRequest, chat
 
     setup_logging(logging.WARNING)
     interactive = sys.stdin.isatty()
     # The person at the terminal runs the bot, so they are its admin there.
-    telegram = dataclasses.replace(config.telegram, admins=frozenset({USER["id"]}))
+    telegram = dataclasses.replace(config.telegram, admins=frozenset({USER_ID}))
     config = dataclasses.replace(_with_data(args, config), telegram=telegram)
     request = TerminalRequest(sys.stdout, bold=interactive and sys.stdout.isatty())
     app = build_application(config, request=request, token=TOKEN, concurrent=False)

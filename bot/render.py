@@ -123,10 +123,12 @@ def full_text(article: Article) -> list[Segment]:
 
 
 def lead(article: Article) -> str:
-    first = article.summary(1)[0] if article.ranked else ""
-    if len(first) <= LEAD_CHARS:
-        return first
-    return first[:LEAD_CHARS].rsplit(" ", 1)[0] + "…"
+    """The best sentence that is not already the title (titles are often cut from the lead)."""
+    stem = article.title.rstrip("…").rstrip()
+    best = next((s.text for s in article.ranked if not s.text.startswith(stem)), "")
+    if len(best) <= LEAD_CHARS:
+        return best
+    return best[:LEAD_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def article_list(heading: str, articles: Sequence[Article], first_number: int,

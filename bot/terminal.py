@@ -23,7 +23,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.render import utf16_units
 
 TOKEN = "0:local"  # never sent anywhere; PTB only needs its shape
-USER = {"id": 1, "is_bot": False, "first_name": "You"}
+USER_ID = 1
+USER = {"id": USER_ID, "is_bot": False, "first_name": "You"}
 CHAT = {"id": 1, "type": "private", "first_name": "You"}
 BOT = {"id": 0, "is_bot": True, "first_name": "newsbot", "username": "newsbot_local_bot",
        "can_join_groups": False, "can_read_all_group_messages": False,

@@ -6,7 +6,13 @@ Synchronous and free of Telegram and scheduling, so it can be used from a script
 from __future__ import annotations
 
 from summaries.article import Article, RankedSentence, make_article_id
-from summaries.errors import InputError, NewsbotError, StoreError, StoreFormatError, StoreLocked
+from summaries.errors import (
+    InputError,
+    NewsbotError,
+    StoreError,
+    StoreFormatError,
+    StoreLocked,
+)
 from summaries.store import AddResult, Store
 from summaries.summarize import summarize
 

@@ -27,10 +27,22 @@ from summaries.article import Article
 from summaries.errors import StoreError, StoreFormatError
 from summaries.filecache import Stamp, StatCache
 from summaries.lock import LOCK_NAME
-from summaries.partition import FORMAT, HEADER_SIZE, Chunk, ChunkIndex, decode_partition
-from summaries.partition import scan_year
-from summaries.storage import fsync_dir, is_temp_name, read_bytes, remove_temp_files
-from summaries.storage import replay_journal, write_atomic
+from summaries.partition import (
+    FORMAT,
+    HEADER_SIZE,
+    Chunk,
+    ChunkIndex,
+    decode_partition,
+    scan_year,
+)
+from summaries.storage import (
+    fsync_dir,
+    is_temp_name,
+    read_bytes,
+    remove_temp_files,
+    replay_journal,
+    write_atomic,
+)
 
 FORMAT_FILE = "format.json"
 _KIND = "newsbot-store"

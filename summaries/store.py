@@ -30,7 +30,13 @@ from summaries.bloom import word_pattern, words
 from summaries.datafolder import DataFolder
 from summaries.errors import StoreError
 from summaries.lock import WriterLock
-from summaries.partition import CHUNK_ARTICLES, Chunk, ChunkIndex, encode_partition, group_by_day
+from summaries.partition import (
+    CHUNK_ARTICLES,
+    Chunk,
+    ChunkIndex,
+    encode_partition,
+    group_by_day,
+)
 from summaries.storage import AtomicJSONStorage, Batch
 
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards
-from bot.dates import parse_when, looks_like_date
+from bot.dates import looks_like_date, parse_when
 from bot.handlers.replies import say, send, show
 from bot.render import article_card, article_list, full_text
 from bot.services import services

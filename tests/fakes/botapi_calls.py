@@ -11,7 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.botapi_methods import canonical
-from tests.fakes.botapi_records import ApiError, Call, JsonDict, SentMessage, Upload, WaitTimeout
+from tests.fakes.botapi_records import (
+    ApiError,
+    Call,
+    JsonDict,
+    SentMessage,
+    Upload,
+    WaitTimeout,
+)
 from tests.fakes.botapi_state import BotApiState
 
 __all__ = ["CallLog"]

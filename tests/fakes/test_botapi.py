@@ -27,7 +27,12 @@ from telegram.error import (
     InvalidToken,
     RetryAfter,
 )
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
 
 from tests.fakes import FakeBotApi, WaitTimeout, utf16_len
 

@@ -9,8 +9,15 @@ import pytest
 from tinydb import TinyDB
 
 from summaries.errors import StoreError
-from summaries.storage import AtomicJSONStorage, Batch, is_temp_name, remove_temp_files
-from summaries.storage import replay_journal, temp_path, write_atomic
+from summaries.storage import (
+    AtomicJSONStorage,
+    Batch,
+    is_temp_name,
+    remove_temp_files,
+    replay_journal,
+    temp_path,
+    write_atomic,
+)
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temp(tmp_path: Path) -> None:

@@ -1,0 +1,120 @@
+"""Handler latency through the loopback fake Bot API: /date and /article at archive scale.
+
+Measures, for each request, the time from the update being offered to the bot (its long
+poll wakes up) until the fake API receives the bot's reply: HTTP both ways, PTB,
+the store lookup off the event loop, and rendering. Prints median and p99.
+
+    .venv/bin/python bench/bot_latency.py --data DATA   # a store made by bench/ingest.py --workdir
+    .venv/bin/python bench/bot_latency.py --articles 100000   # builds one first (lead summaries)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from generate import articles as generated  # noqa: E402
+
+from bot.app import build_application  # noqa: E402
+from bot.config import Config, StoreConfig, TelegramConfig  # noqa: E402
+from summaries.corpus import Draft, parse_date  # noqa: E402
+from summaries.ingest import build_article  # noqa: E402
+from summaries.store import Store  # noqa: E402
+from tests.fakes import FakeBotApi  # noqa: E402
+
+
+def build_store(data: Path, total: int) -> None:
+    """A store of `total` generated articles; lead summaries keep the set-up quick."""
+    with Store.open(data) as store:
+        batch = []
+        for n, record in enumerate(generated(total), 1):
+            draft = Draft(origin="bench", date=parse_date(record["date"]), text=record["text"],
+                          source=record["source"], language="en")
+            batch.append(build_article(draft, algorithm="lead"))
+            if len(batch) == 500:
+                store.add(batch)
+                batch = []
+            if n % 10_000 == 0:
+                print(f"  built {n:,} articles", flush=True)
+        store.add(batch)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def measure(data: Path, requests: int) -> None:
+    with Store.open(data, writable=False) as store:
+        days = store.dates()
+        rng = random.Random(5)
+        sample_days = [rng.choice(days) for _ in range(requests)]
+        ids = [rng.choice(store.by_date(rng.choice(days))).id for _ in range(requests)]
+        total = store.count()
+    with FakeBotApi() as fake:
+        config = Config(store=StoreConfig(data_dir=data),
+                        telegram=TelegramConfig(token=fake.token, api_base_url=fake.url))
+        app = build_application(config)
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, daemon=True)
+        thread.start()
+
+        async def up() -> None:
+            await app.initialize()
+            await app.post_init(app)  # type: ignore[misc]
+            await app.start()
+            await app.updater.start_polling(poll_interval=0, timeout=10)  # type: ignore[union-attr]
+
+        async def down() -> None:
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)  # type: ignore[misc]
+
+        asyncio.run_coroutine_threadsafe(up(), loop).result(60)
+        results: dict[str, list[float]] = {"/date": [], "/article": []}
+        chat = 100
+        for day, article_id in zip(sample_days, ids):
+            for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id)):
+                chat += 1
+                fake.wait_for_poll()
+                mark = fake.mark()
+                start = time.perf_counter()
+                fake.send_text(chat, f"{command} {argument}")
+                fake.wait_for(lambda c, chat=chat: c.method == "sendMessage" and c.chat_id == chat,
+                              timeout=30, since=mark)
+                results[command].append((time.perf_counter() - start) * 1000)
+        asyncio.run_coroutine_threadsafe(down(), loop).result(60)
+        loop.call_soon_threadsafe(loop.stop)
+    print(f"archive       {total:,} articles over {len(days)} days")
+    for command, timings in results.items():
+        print(f"{command:<13} median {statistics.median(timings):.1f} ms, "
+              f"p99 {percentile(timings, 0.99):.1f} ms ({len(timings)} requests)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, help="an existing store (else one is built)")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data
+        if data is None:
+            data = Path(tmp) / "data"
+            print(f"building a store of {args.articles:,} articles…", flush=True)
+            build_store(data, args.articles)
+        measure(data, args.requests)
+
+
+if __name__ == "__main__":
+    main()
