@@ -11,12 +11,14 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import cli_feeds
 from bot.config import Config, ConfigError, StoreConfig, load_config
 from summaries.article import Article
 from summaries.clean import strip_dateline
 from summaries.corpus import decode_text, parse_date
 from summaries.errors import InputError, NewsbotError
 from summaries.ingest import find_files, ingest
+from summaries.sources.urls import is_http_url
 from summaries.store import Store
 from summaries.summarize import summarize
 
@@ -36,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd = commands.add_parser(
         "ingest", parents=[common], help="store articles from files or folders"
     )
-    ingest_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest_cmd.add_argument("paths", nargs="+", metavar="PATH",
+                            help="a file, a folder, or the http(s) URL of a feed or article page")
     ingest_cmd.add_argument("--date", help="date (YYYY-MM-DD) for plain texts without a date line")
 
     articles_cmd = commands.add_parser(
@@ -52,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     summarize_cmd.add_argument("--sentences", type=int, help="summary length, 1 to 5")
     summarize_cmd.add_argument("--language", help="ISO 639-1 code; detected when not given")
 
+    cli_feeds.add_commands(commands, common)
     commands.add_parser("run", parents=[common], help="serve the bot on Telegram")
     commands.add_parser("chat", parents=[common],
                         help="talk to the bot in this terminal (no Telegram account needed)")
@@ -71,7 +75,8 @@ def _sentences(args: argparse.Namespace, config: Config) -> int:
 
 def run_ingest(args: argparse.Namespace, config: Config) -> int:
     day = parse_date(args.date, "--date") if args.date else None
-    found = list(find_files(args.paths))
+    urls = [path for path in args.paths if is_http_url(path)]
+    found = list(find_files(Path(path) for path in args.paths if not is_http_url(path)))
     bar = None
     if len(found) >= PROGRESS_FROM:
         from tqdm import tqdm  # only here: the other commands need no bar
@@ -85,6 +90,8 @@ def run_ingest(args: argparse.Namespace, config: Config) -> int:
             algorithm=config.summaries.algorithm,
             on_file=(lambda _path: bar.update()) if bar is not None else None,
         )
+        if urls:
+            cli_feeds.ingest_urls(store, urls, config, report)
     if bar is not None:
         bar.close()
     for error in report.rejected:
@@ -184,8 +191,16 @@ def run_chat(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def run_fetch(args: argparse.Namespace, config: Config) -> int:
+    return cli_feeds.run_fetch(args, config, _data_dir(args, config))
+
+
+def run_sources(args: argparse.Namespace, config: Config) -> int:
+    return cli_feeds.run_sources(args, config, _data_dir(args, config))
+
+
 COMMANDS = {"ingest": run_ingest, "articles": run_articles, "summarize": run_summarize,
-            "run": run_bot, "chat": run_chat}
+            "fetch": run_fetch, "sources": run_sources, "run": run_bot, "chat": run_chat}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ whatever the current directory is.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -14,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summaries.errors import NewsbotError
+from bot.subscriptions import canonical_zone, parse_time
+from summaries.errors import InputError, NewsbotError
+from summaries.sources.http import USER_AGENT, FetchSettings
+from summaries.sources.registry import DEFAULT_INTERVAL_MINUTES, Source, check_source
 from summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
 
 DEFAULT_CONFIG = Path("newsbot.toml")  # read when it exists and no --config is given
@@ -58,10 +62,24 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestConfig:
+    time: dt.time = dt.time(8, 0)  # a new subscription's local time when none is given
+    timezone: str = "UTC"
+    articles: int = 5
+    grace_hours: float = 6.0  # a digest missed while the bot was down is sent this late at most
+    rate: float = 30.0  # messages per second in all, Telegram's bulk limit
+    paid_broadcast: bool = False  # allow_paid_broadcast: up to 1,000/s, paid per message
+    quiet: bool = False  # when nothing is new: no message instead of a short note
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     summaries: SummariesConfig = field(default_factory=SummariesConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    sources: tuple[Source, ...] = ()  # [[sources]]; admins add more in chat
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     path: Path | None = None  # the file it was read from, None for the defaults
 
 
@@ -75,10 +93,12 @@ def _section(data: dict[str, Any], name: str, keys: set[str], where: Path) -> di
     return section
 
 
-def _typed(section: dict[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
+def _typed(section: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any,
+           where: str) -> Any:
     value = section.get(key, default)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ConfigError(f"{where}: '{key}' must be a {kind.__name__}")
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+        raise ConfigError(f"{where}: '{key}' must be a {' or '.join(k.__name__ for k in kinds)}")
     return value
 
 
@@ -96,7 +116,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: cannot read the config file ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
-    unknown = sorted(set(data) - {"store", "summaries", "telegram"})
+    unknown = sorted(set(data) - {"store", "summaries", "telegram", "digest", "sources", "fetch"})
     if unknown:
         raise ConfigError(f"{path}: unknown section [{unknown[0]}]")
     base = path.resolve().parent
@@ -115,9 +135,34 @@ def load_config(path: Path | None) -> Config:
         store=StoreConfig(data_dir=data_dir if data_dir.is_absolute() else base / data_dir),
         summaries=SummariesConfig(algorithm=algorithm, sentences=sentences),
         telegram=_telegram(data, path),
+        digest=_digest(data, path),
+        sources=_sources(data, path),
+        fetch=_fetch(data, path),
         path=path,
     )
 
+
+def _digest(data: dict[str, Any], path: Path) -> DigestConfig:
+    keys = {"time", "timezone", "articles", "grace_hours", "rate", "paid_broadcast", "quiet"}
+    section = _section(data, "digest", keys, path)
+    where = f"{path} [digest]"
+    at = parse_time(_typed(section, "time", str, "08:00", where))
+    if at is None:
+        raise ConfigError(f"{where}: time must be HH:MM, e.g. 07:30")
+    zone = canonical_zone(_typed(section, "timezone", str, "UTC", where))
+    if zone is None:
+        raise ConfigError(f"{where}: timezone must be an IANA name like Europe/Berlin or UTC+3")
+    articles = _typed(section, "articles", int, 5, where)
+    if not 1 <= articles <= 20:
+        raise ConfigError(f"{where}: articles must be from 1 to 20")
+    grace = float(_typed(section, "grace_hours", (int, float), 6.0, where))
+    rate = float(_typed(section, "rate", (int, float), 30.0, where))
+    paid = _typed(section, "paid_broadcast", bool, False, where)
+    if not 0 < rate <= (1000 if paid else 30):
+        raise ConfigError(f"{where}: rate must be above 0 and at most 30 messages/s "
+                          "(1000 with paid_broadcast = true)")
+    return DigestConfig(time=at, timezone=zone, articles=articles, grace_hours=grace, rate=rate,
+                        paid_broadcast=paid, quiet=_typed(section, "quiet", bool, False, where))
 
 def _telegram(data: dict[str, Any], path: Path) -> TelegramConfig:
     keys = {"token", "api_base_url", "admins", "mode", "upload_max_bytes", "page_size", "webhook"}
@@ -153,3 +198,47 @@ def _telegram(data: dict[str, Any], path: Path) -> TelegramConfig:
         raise ConfigError(f"{hook_where}: webhook mode needs url = 'https://...' (the public address)")
     return TelegramConfig(token=token, api_base_url=base, admins=frozenset(admins), mode=mode,
                           upload_max_bytes=upload, page_size=page_size, webhook=webhook)
+
+
+def _sources(data: dict[str, Any], path: Path) -> tuple[Source, ...]:
+    """The [[sources]] array of tables: name, url, language, interval_minutes, timezone."""
+    entries = data.get("sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: sources must be written [[sources]] (an array of tables)")
+    keys = {"name", "url", "language", "interval_minutes", "timezone"}
+    sources: list[Source] = []
+    for number, entry in enumerate(entries, 1):
+        where = f"{path} [[sources]] #{number}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        unknown = sorted(set(entry) - keys)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key '{unknown[0]}'")
+        language = _typed(entry, "language", str, "", where).strip().lower()
+        try:
+            source = check_source(Source(
+                name=_typed(entry, "name", str, "", where).strip(),
+                url=_typed(entry, "url", str, "", where).strip(),
+                language=language or None,
+                interval_minutes=_typed(entry, "interval_minutes", int,
+                                        DEFAULT_INTERVAL_MINUTES, where),
+                timezone=_typed(entry, "timezone", str, "", where),
+            ))
+        except InputError as error:
+            raise ConfigError(f"{where}: {error}") from None
+        if any(s.key == source.key or s.name == source.name for s in sources):
+            raise ConfigError(f"{where}: '{source.name}' repeats an earlier source")
+        sources.append(source)
+    return tuple(sources)
+
+
+def _fetch(data: dict[str, Any], path: Path) -> FetchSettings:
+    section = _section(data, "fetch", {"timeout_seconds", "max_bytes", "user_agent"}, path)
+    where = f"{path} [fetch]"
+    timeout = float(_typed(section, "timeout_seconds", (int, float), 20, where))
+    max_bytes = _typed(section, "max_bytes", int, 5_000_000, where)
+    agent = _typed(section, "user_agent", str, USER_AGENT, where).strip()
+    if not 0 < timeout <= 300 or max_bytes < 10_000 or not agent:
+        raise ConfigError(f"{where}: timeout_seconds must be 0-300, max_bytes at least 10000, "
+                          "user_agent not empty")
+    return FetchSettings(timeout_seconds=timeout, max_bytes=max_bytes, user_agent=agent)

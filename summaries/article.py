@@ -59,6 +59,9 @@ class Article:
     source: str = ""
     url: str = ""
     ingested: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    # The id of the first article of the same story from other sources ("" when it is
+    # the first or has none); see summaries/sources/stories.py and Store.story.
+    story: str = ""
 
     def summary(self, sentences: int = 3) -> list[str]:
         """The `sentences` best-ranked sentences, in article order."""
@@ -67,7 +70,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; `from_dict` reverses it."""
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "date": self.date.isoformat(),
             "title": self.title,
@@ -79,6 +82,9 @@ class Article:
             "url": self.url,
             "ingested": self.ingested.isoformat(),
         }
+        if self.story:  # absent rather than "" keeps older records and files alike
+            data["story"] = self.story
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -94,4 +100,5 @@ class Article:
             source=data.get("source", ""),
             url=data.get("url", ""),
             ingested=dt.datetime.fromisoformat(data["ingested"]),
+            story=data.get("story", ""),
         )

@@ -6,6 +6,8 @@
     DATA/articles/YYYY/DAY[.N].json  day partitions, chunked (partition.py)
     DATA/articles/YYYY/DAY[.N].idx   their sidecars: ids and a Bloom filter of words
     DATA/tables/NAME.json            small TinyDB tables (chats, subscriptions, ...)
+    DATA/seen/NNNNNNNN.bin           keys (URL, GUID, text hash) -> article id (seen.py)
+    DATA/stories/YYYY-MM-DD.sig      MinHash signatures of a day's articles (stories.py)
 
 Every read goes through a cache checked against the file's stamp, so a reader in one
 process sees what a writer in another has renamed into place, without re-parsing files
@@ -106,7 +108,8 @@ class DataFolder:
             self.articles.mkdir()
             fsync_dir(self.root)
         replay_journal(self.root)
-        for folder in [self.root, self.root / "tables", self.articles, *self.articles.iterdir()]:
+        for folder in [self.root, self.root / "tables", self.root / "seen", self.articles,
+                       *self.articles.iterdir()]:
             if folder.is_dir():
                 remove_temp_files(folder)
 

@@ -27,6 +27,16 @@ class Records:
         self._table.upsert(Document(fields, doc_id=key))
         return self.get(key) or {}
 
+    def update_many(self, records: dict[int, dict[str, Any]]) -> None:
+        """Merge many records in one write of the file (TinyDB rewrites it per call)."""
+        def merge(table: dict[int, dict[str, Any]]) -> None:
+            for key, fields in records.items():
+                table.setdefault(key, {}).update(fields)
+
+        # _update_table is TinyDB's own single read-modify-write; its public upsert
+        # would rewrite the whole file once per record.
+        self._table._update_table(merge)
+
     def remove(self, key: int) -> None:
         if self._table.contains(doc_id=key):
             self._table.remove(doc_ids=[key])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -37,8 +37,11 @@ from summaries.partition import (
     encode_partition,
     group_by_day,
 )
+from summaries.seen import SeenIndex
 from summaries.storage import AtomicJSONStorage, Batch
 
+# The longest span of one story, from its first article's day (stories.py keeps to it).
+STORY_DAYS = 7
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 _Staged = tuple[Chunk, list[Article], ChunkIndex]
@@ -67,6 +70,7 @@ class Store:
         self._mutex = threading.RLock()
         self._closed = False
         self._tables: dict[str, TinyDB] = {}
+        self._seen = SeenIndex(data_dir)
 
     @classmethod
     def open(cls, data_dir: Path, *, writable: bool = True) -> Store:
@@ -112,11 +116,15 @@ class Store:
 
     # --- adding -------------------------------------------------------------------------
 
-    def add(self, articles: Iterable[Article]) -> AddResult:
+    def add(
+        self, articles: Iterable[Article], *, keys: Mapping[str, Iterable[str]] | None = None
+    ) -> AddResult:
         """Store a batch: all of it lands or (after a crash) none of it; known ids are skipped.
 
         The batch is checked whole first (InputError, nothing stored). Each day touched
         costs one rewrite of that day's last chunk, whatever the size of the archive.
+        `keys` maps an article id to the keys `known` will find it by (canonical URL,
+        GUID, text hash); they are recorded, in the same batch, for the added articles.
         """
         batch_list = list(articles)
         groups = group_by_day(batch_list)
@@ -128,11 +136,15 @@ class Store:
             try:
                 for day, day_articles in groups.items():
                     staged += self._stage_day(batch, day, day_articles, fresh_ids)
+                if keys:
+                    self._stage_keys(batch, batch_list, keys)
                 batch.commit()
             finally:
                 batch.abandon()  # a no-op once committed; drops staged files otherwise
             for chunk, chunk_articles, index in staged:
                 self._folder.remember(chunk, chunk_articles, index)
+            if keys:
+                self._seen.compact()
         added: list[str] = []
         present: list[str] = []
         for article in batch_list:
@@ -176,6 +188,15 @@ class Store:
             old, old_index = combined, index
         return staged
 
+    def _stage_keys(
+        self, batch: Batch, articles: list[Article], keys: Mapping[str, Iterable[str]]
+    ) -> None:
+        # Keys of articles already stored are recorded too (pointing at the stored id),
+        # so an archive ingested before keys existed stops being re-fetched.
+        pairs = {key: article.id for article in articles for key in keys.get(article.id, ())}
+        known = self._seen.lookup(pairs)
+        self._seen.stage(batch, {k: v for k, v in pairs.items() if k not in known})
+
     # --- reading ------------------------------------------------------------------------
 
     def get(self, article_id: str) -> Article | None:
@@ -190,6 +211,34 @@ class Store:
                 if article_id in self._folder.index(chunk).id_set:
                     return self._folder.partition(chunk).by_id.get(article_id)
         return None
+
+    def known(self, keys: Iterable[str]) -> dict[str, str]:
+        """Which of `keys` were recorded by `add`, each with its article's id; reads no
+        article, only the small in-memory key index (see seen.py)."""
+        with self._mutex:
+            self._check_usable()
+            return self._seen.lookup(keys)
+
+    def story(self, article: Article) -> list[Article]:
+        """The other articles of `article`'s story (see `Article.story`), oldest first.
+
+        A story's id is its first article's id, which names its day; members are looked
+        for from that day over the next STORY_DAYS days, which stories.py never exceeds.
+        """
+        root = article.story or article.id
+        start = article_date_from_id(root)
+        if start is None:
+            return []
+        found: list[Article] = []
+        with self._mutex:
+            self._check_usable()
+            for offset in range(STORY_DAYS + 1):
+                day = start + dt.timedelta(days=offset)
+                for number in self._folder.chunks_of(day):
+                    for other in self._folder.partition(Chunk(day, number)).articles:
+                        if other.id != article.id and (other.id == root or other.story == root):
+                            found.append(other)
+        return found
 
     def by_date(self, day: dt.date) -> list[Article]:
         """The day's articles in the order they were added."""
