@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import resource
@@ -53,6 +54,8 @@ def run_ingest(corpus: Path, data: Path) -> None:
 def measure_lookups(data: Path, samples: int) -> None:
     with Store.open(data, writable=False) as store:
         days = store.dates()
+        gc.collect()
+        gc.freeze()  # as the bot does after start-up: long-lived objects leave the GC's passes
         rng = random.Random(11)
         timings = []
         for _ in range(samples):
@@ -72,6 +75,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, help="keep the corpus and store here")
     parser.add_argument("--lookups", type=int, default=2_000)
+    parser.add_argument("--lookups-only", action="store_true",
+                        help="measure lookups on the store already in --workdir")
     parser.add_argument("--run-ingest", nargs=2, type=Path, metavar=("CORPUS", "DATA"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -86,8 +91,9 @@ def main() -> None:
             write_corpus(corpus, args.articles)
             print(f"generated     {args.articles:,} articles in {time.perf_counter() - t0:.1f} s")
         env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-        subprocess.run([sys.executable, __file__, "--run-ingest", str(corpus), str(data)],
-                       check=True, env=env)
+        if not args.lookups_only:
+            subprocess.run([sys.executable, __file__, "--run-ingest", str(corpus), str(data)],
+                           check=True, env=env)
         measure_lookups(data, args.lookups)
         print(f"store size    {sum(f.stat().st_size for f in data.rglob('*') if f.is_file()) / 1e6:,.0f} MB"
               f" on disk; measured {dt.date.today()}")

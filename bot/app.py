@@ -6,12 +6,13 @@ Nothing else reads the config; everything below gets plain objects from here.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.archive import Archive
@@ -19,7 +20,10 @@ from bot.clock import Clock
 from bot.config import TOKEN_ENV, Config, ConfigError
 from bot.dates import warm_up
 from bot.handlers import COMMANDS, register
-from bot.services import KEY, Services
+from bot.delivery import Deliverer
+from bot.digests import Digests
+from bot.services import KEY, Services, services
+from summaries.ledger import Ledger
 from summaries.store import Store
 
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
@@ -52,15 +56,47 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
     except BaseException:
         store.close()
         raise
+    clock = clock or Clock()
     archive = Archive(store, algorithm=config.summaries.algorithm,
                       default_sentences=config.summaries.sentences)
-    app.bot_data[KEY] = Services(archive=archive, telegram=config.telegram, clock=clock or Clock())
+    ledger = Ledger.open(config.store.data_dir)
+
+    async def blocked(chat_id: int, reason: str) -> None:
+        await digests.blocked(chat_id, reason)
+
+    async def migrated(old: int, new: int) -> None:
+        await digests.migrated(old, new)
+
+    deliverer = Deliverer(app.bot, ledger, rate=config.digest.rate,
+                          paid_broadcast=config.digest.paid_broadcast,
+                          on_blocked=blocked, on_migrated=migrated)
+    digests = Digests(archive, ledger, deliverer, config.digest, clock)
+    app.bot_data[KEY] = Services(archive=archive, telegram=config.telegram, digests=digests,
+                                 clock=clock)
     register(app)
     return app
 
 
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The minute job: start the digests that are due."""
+    await services(context).digests.tick()
+
+
+def _seconds_to_next_minute(now: dt.datetime) -> float:
+    return 60 - now.second - now.microsecond / 1e6 + 0.5
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(COMMANDS)
+    s = app.bot_data[KEY]
+    await s.digests.load()
+    jobs = app.job_queue
+    assert jobs is not None  # the job-queue extra is a dependency
+    # One job for every reader: due digests are found by (time, zone) group each minute.
+    # A minute late is still on time: APScheduler's default grace of 1 s would skip it.
+    jobs.run_repeating(_tick, interval=60, first=_seconds_to_next_minute(s.clock.now()),
+                       name="digests", job_kwargs={"misfire_grace_time": 50, "coalesce": True})
+    jobs.run_once(_tick, when=0, name="digests-catch-up")
     # dateparser's first call loads its language data (~0.5 s): do it now, off the loop.
     await asyncio.get_running_loop().run_in_executor(None, warm_up)
     # What start-up loaded lives as long as the bot: keep it out of the garbage collector's
@@ -69,10 +105,11 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    services = app.bot_data.get(KEY)
-    if isinstance(services, Services):
-        services.archive.close()
-        services.archive.store.close()
+    found = app.bot_data.get(KEY)
+    if isinstance(found, Services):
+        found.archive.close()
+        found.digests.ledger.close()
+        found.archive.store.close()
 
 
 async def _check_token(app: Application) -> None:  # type: ignore[type-arg]

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from bot.subscriptions import Subscription
 from summaries.article import Article
+from summaries.digest import in_window, window_days
 from summaries.corpus import parse_bytes
 from summaries.ingest import IngestReport, ingest_drafts
 from summaries.records import Records
@@ -31,6 +33,7 @@ class Archive:
         self.default_sentences = default_sentences
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._chats = Records(store.table("chats"))
+        self._subscriptions = Records(store.table("subscriptions"))
 
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -38,6 +41,10 @@ class Archive:
 
     async def get(self, article_id: str) -> Article | None:
         return await self._run(self.store.get, article_id)
+
+    async def story(self, article: Article) -> list[Article]:
+        """The other articles of its story, oldest first."""
+        return await self._run(self.store.story, article)
 
     async def by_date(self, day: dt.date) -> list[Article]:
         return await self._run(self.store.by_date, day)
@@ -64,6 +71,39 @@ class Archive:
 
     async def set_sentences(self, chat_id: int, sentences: int) -> None:
         await self._run(functools.partial(self._chats.update, chat_id, sentences=sentences))
+
+    async def sentences_many(self, chat_ids: list[int]) -> dict[int, int]:
+        """Summary lengths of many chats in one trip to the store thread."""
+        def read() -> dict[int, int]:
+            found = {}
+            for chat_id in chat_ids:
+                value = (self._chats.get(chat_id) or {}).get("sentences")
+                if isinstance(value, int) and 1 <= value <= 5:
+                    found[chat_id] = value
+            return found
+        return await self._run(read)
+
+    async def ingested_between(self, since: dt.datetime, until: dt.datetime) -> list[Article]:
+        """Articles that entered the archive in (since, until], from the days they can be in."""
+        def read() -> list[Article]:
+            return [a for day in window_days(since, until) for a in self.store.by_date(day)
+                    if in_window(a, since, until)]
+        return await self._run(read)
+
+    async def subscriptions(self) -> dict[int, Subscription]:
+        def read() -> dict[int, Subscription]:
+            return {chat_id: Subscription.from_record(chat_id, record)
+                    for chat_id, record in self._subscriptions}
+        return await self._run(read)
+
+    async def save_subscriptions(self, subscriptions: list[Subscription]) -> None:
+        """Write many subscriptions at once: one file rewrite, not one per reader."""
+        if subscriptions:
+            await self._run(self._subscriptions.update_many,
+                            {s.chat_id: s.to_record() for s in subscriptions})
+
+    async def remove_subscription(self, chat_id: int) -> None:
+        await self._run(self._subscriptions.remove, chat_id)
 
     async def ingest_text(self, name: str, data: bytes) -> IngestReport:
         """Store the articles of one uploaded corpus file; rejections are reported, not raised."""

@@ -26,10 +26,11 @@ _PATTERNS = {
     "l": re.compile(r"1:l:(\d{1,4})"),  # the latest articles, page n
     "s": re.compile(r"1:s:([0-9a-f]{8}):(\d{1,4})"),  # search results, page n, query tag
     "n": re.compile(r"1:n:([1-5])"),  # settings: summary length
+    "c": re.compile(r"1:c:(\d{1,2})"),  # settings: articles per digest
     "h": re.compile(r"1:h:(latest|today|search|settings|help)"),  # /start shortcuts
 }
 
-Kind = Literal["a", "o", "f", "d", "l", "s", "n", "h"]
+Kind = Literal["a", "o", "f", "d", "l", "s", "n", "c", "h"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +104,18 @@ def date_buttons(days: list[dt.date]) -> InlineKeyboardMarkup:
     )
 
 
-def settings_buttons(current: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(f"• {n} •" if n == current else str(n), "n", n) for n in range(1, 6)]]
-    )
+DIGEST_SIZES = (3, 5, 7, 10)
+
+
+def settings_buttons(sentences: int, articles: int) -> InlineKeyboardMarkup:
+    """Summary length in sentences, then articles per digest; the current ones marked."""
+    def mark(value: int, current: int) -> str:
+        return f"• {value} •" if value == current else str(value)
+
+    return InlineKeyboardMarkup([
+        [button(mark(n, sentences), "n", n) for n in range(1, 6)],
+        [button(mark(n, articles), "c", n) for n in DIGEST_SIZES],
+    ])
 
 
 def start_buttons() -> InlineKeyboardMarkup:

@@ -8,12 +8,14 @@ segments or inside a segment's plain text, never inside a tag; all text is escap
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from summaries.article import Article
+from summaries.digest import DigestItem
 
 MAX_MESSAGE_UNITS = 4096
 LEAD_CHARS = 160  # the one-line summary shown beside a title in a list
@@ -102,13 +104,16 @@ def byline(article: Article) -> str:
     return " · ".join(x for x in (article.place, article.source, f"{article.date:%d %b %Y}") if x)
 
 
-def article_card(article: Article, sentences: int) -> list[Segment]:
-    """An article as the reader sees it: title, byline, summary, link and id."""
+def article_card(article: Article, sentences: int, others: Sequence[Article] = ()) -> list[Segment]:
+    """An article as the reader sees it: title, byline, summary, other sources, link, id."""
     segments = [
         Segment(article.title, "b", gap=""),
         Segment(byline(article), "i", gap="\n"),
         Segment(" ".join(article.summary(sentences))),
     ]
+    sources = list(dict.fromkeys(o.source for o in others if o.source and o.source != article.source))
+    if sources:
+        segments.append(Segment("Also reported by " + ", ".join(sources), "i"))
     if article.url:
         segments.append(link("Read the full article", article.url))
     segments.append(Segment(f"/article {article.id}", gap="\n\n" if not article.url else "\n"))
@@ -141,4 +146,20 @@ def article_list(heading: str, articles: Sequence[Article], first_number: int,
         segments.append(Segment(f" — {lead(article)}" if lead(article) else "", gap=""))
     if footer:
         segments.append(Segment(footer, "i"))
+    return segments
+
+
+def digest(day: dt.date, items: Sequence[DigestItem], sentences: int) -> list[Segment]:
+    """A reader's digest: each story once, with its summary, link and other sources."""
+    segments = [Segment(f"Your news for {day:%A, %d %B %Y}", "b", gap="")]
+    for number, item in enumerate(items, start=1):
+        article = item.article
+        segments.append(Segment(f"{number}. ", gap="\n\n"))
+        segments.append(Segment(article.title, "b", gap=""))
+        segments.append(Segment(" ".join(article.summary(sentences)), gap="\n"))
+        if item.also:
+            segments.append(Segment("Also reported by " + ", ".join(item.also), "i", gap="\n"))
+        if article.url:
+            segments.append(link("Read the full article", article.url, gap="\n"))
+        segments.append(Segment(f"/article {article.id}", gap="\n"))
     return segments

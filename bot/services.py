@@ -10,12 +10,14 @@ from telegram.ext import ContextTypes
 from bot.archive import Archive
 from bot.clock import Clock
 from bot.config import TelegramConfig
+from bot.digests import Digests
 
 
 @dataclass(slots=True)
 class Services:
     archive: Archive
     telegram: TelegramConfig
+    digests: Digests
     clock: Clock = field(default_factory=Clock)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 

@@ -11,14 +11,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import admin, basics, buttons, errors, news
+from bot.handlers import admin, basics, buttons, digest, errors, news, settings
 
 COMMANDS = [
     BotCommand("latest", "The newest articles"),
     BotCommand("date", "Articles of a day: /date 2026-02-25, /date yesterday"),
     BotCommand("search", "Find articles: /search harbor bridge"),
     BotCommand("article", "One article by its id"),
-    BotCommand("settings", "Summary length"),
+    BotCommand("subscribe", "A daily digest: /subscribe 07:30 Europe/Berlin"),
+    BotCommand("status", "Your digest: when, next, last"),
+    BotCommand("digest", "Your digest now"),
+    BotCommand("unsubscribe", "No more digests"),
+    BotCommand("settings", "Summary length, digest time and keywords"),
     BotCommand("sources", "Where the articles come from"),
     BotCommand("help", "What this bot can do"),
 ]
@@ -31,7 +35,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("date", news.date))
     app.add_handler(CommandHandler("article", news.article))
     app.add_handler(CommandHandler("search", news.search))
-    app.add_handler(CommandHandler("settings", basics.settings))
+    app.add_handler(CommandHandler("subscribe", digest.subscribe))
+    app.add_handler(CommandHandler("unsubscribe", digest.unsubscribe))
+    app.add_handler(CommandHandler("status", digest.status))
+    app.add_handler(CommandHandler("digest", digest.digest))
+    app.add_handler(CommandHandler("settings", settings.settings))
     app.add_handler(CommandHandler("sources", basics.sources))
     app.add_handler(CommandHandler("stats", admin.stats))
     app.add_handler(MessageHandler(filters.Document.ALL, admin.upload))

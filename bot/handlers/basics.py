@@ -1,4 +1,4 @@
-"""Greeting, help, settings, sources, and the answer to anything unknown."""
+"""Greeting, help, sources, and the answer to anything unknown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards
-from bot.handlers.replies import say, send, show
+from bot.handlers.replies import say, send
 from bot.render import Segment
 from bot.services import services
 
@@ -18,7 +18,10 @@ HELP = [
             "/date WHEN — a day's articles: /date 2026-02-25, /date yesterday, /date Feb 25\n"
             "/search WORDS — articles with all these words\n"
             "/article ID — one article\n"
-            "/settings — how many sentences a summary has\n"
+            "/settings — summary length, digest time, zone and keywords\n"
+            "/subscribe [HH:MM] [Area/City] — a daily digest at your time\n"
+            "/status — your digest: when, the next and the last\n"
+            "/digest — your digest now · /unsubscribe — no more digests\n"
             "/sources — where the articles come from"),
     Segment("You can also just send a date, or words to search for. Under an article, "
             "− Shorter and + Longer change its summary in place.", "i"),
@@ -38,29 +41,6 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: the commands."""
     await send(update, context, HELP)
-
-
-def _settings_text(sentences: int) -> list[Segment]:
-    plural = "s" if sentences != 1 else ""
-    return [Segment("Settings", "b", gap=""),
-            Segment(f"Summaries have {sentences} sentence{plural}. Choose a length:")]
-
-
-async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/settings: the summary length, kept for this chat."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    sentences = await services(context).archive.sentences(chat.id)
-    await send(update, context, _settings_text(sentences), keyboards.settings_buttons(sentences))
-
-
-async def set_length(update: Update, context: ContextTypes.DEFAULT_TYPE, sentences: int) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await services(context).archive.set_sentences(chat.id, sentences)
-    await show(update, context, _settings_text(sentences), keyboards.settings_buttons(sentences))
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards
-from bot.handlers import basics, news
+from bot.handlers import basics, news, settings
 from bot.handlers.replies import say
 from bot.services import services
 
@@ -25,7 +25,8 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(EXPIRED)
         return
     kind, args = pressed.kind, pressed.args
-    if kind == "s" and news.remembered_search(context, args[0]) is None:
+    stale = kind == "s" and news.remembered_search(context, args[0]) is None
+    if stale or (kind == "c" and int(args[0]) not in keyboards.DIGEST_SIZES):
         await query.answer(EXPIRED)
         return
     await query.answer()
@@ -44,7 +45,9 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await news.show_search(update, context, news.remembered_search(context, args[0]) or "",
                                int(args[1]))
     elif kind == "n":
-        await basics.set_length(update, context, int(args[0]))
+        await settings.set_length(update, context, int(args[0]))
+    elif kind == "c":
+        await settings.set_articles(update, context, int(args[0]))
     elif kind == "h":
         await _shortcut(update, context, args[0])
 
@@ -58,6 +61,6 @@ async def _shortcut(update: Update, context: ContextTypes.DEFAULT_TYPE, name: st
         await say(update, context, "Send any words to search the archive, "
                                           "for example: harbor bridge")
     elif name == "settings":
-        await basics.settings(update, context)
+        await settings.settings(update, context)
     else:
         await basics.help_(update, context)

@@ -83,8 +83,10 @@ async def show_article(update: Update, context: ContextTypes.DEFAULT_TYPE, artic
     if sentences is None:
         sentences = await s.archive.sentences(chat.id) if chat else s.archive.default_sentences
     markup = keyboards.article_buttons(article.id, sentences)
+    others = await s.archive.story(article)
     reply = show if edit else send
-    await reply(update, context, article_card(article, sentences), markup, preview=bool(article.url))
+    await reply(update, context, article_card(article, sentences, others), markup,
+                preview=bool(article.url))
 
 
 async def show_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: str) -> None:

@@ -19,6 +19,9 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.app import build_application
+from bot.clock import Clock
+from bot.digests import Digests
+from bot.services import KEY, Services
 from bot.config import Config, StoreConfig, TelegramConfig
 from tests.fakes import FakeBotApi, SentMessage
 
@@ -37,10 +40,10 @@ def make_config(data: Path, fake: FakeBotApi, **telegram: Any) -> Config:
 
 
 class BotHarness:
-    def __init__(self, config: Config, fake: FakeBotApi) -> None:
+    def __init__(self, config: Config, fake: FakeBotApi, clock: Clock | None = None) -> None:
         self.config = config
         self.fake = fake
-        self.app: Application = build_application(config)  # type: ignore[type-arg]
+        self.app: Application = build_application(config, clock=clock)  # type: ignore[type-arg]
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._done: set[int] = set()
@@ -85,6 +88,20 @@ class BotHarness:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(TIMEOUT)
+
+    @property
+    def digests(self) -> Digests:
+        found = self.app.bot_data[KEY]
+        assert isinstance(found, Services)
+        return found.digests
+
+    def tick(self) -> None:
+        """Run the digest job once, as the minute timer would, and wait for its fan-out."""
+        async def run() -> None:
+            await self.digests.tick()
+            await self.digests.idle()
+
+        self._call(run())
 
     def wait_done(self, update_id: int) -> None:
         with self._cond:

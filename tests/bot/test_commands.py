@@ -18,7 +18,8 @@ def test_start_offers_buttons_and_the_menu_is_registered(bot: BotHarness, fake: 
     labels = [text for row in reply.keyboard for text, _ in row]
     assert labels == ["Latest news", "Today", "How to search", "Summary length"]
     names = [c["command"] for c in fake.commands()]
-    assert names == ["latest", "date", "search", "article", "settings", "sources", "help"]
+    assert names == ["latest", "date", "search", "article", "subscribe", "status", "digest",
+                     "unsubscribe", "settings", "sources", "help"]
     (latest,) = bot.press(reply, "Latest news")
     assert latest.text.startswith("The newest articles")
 
@@ -90,9 +91,9 @@ def test_search_finds_and_pages(bot: BotHarness) -> None:
 
 def test_settings_change_summary_length_and_persist(bot: BotHarness, data) -> None:  # type: ignore[no-untyped-def]
     (settings,) = bot.say("/settings")
-    assert "Summaries have 3 sentences" in settings.text
+    assert "Summary length: 3 sentences" in settings.text
     (chosen,) = bot.press(settings, "1")
-    assert "Summaries have 1 sentence." in chosen.text
+    assert "Summary length: 1 sentence (first row)" in chosen.text
     (day,) = bot.say("/date 2026-02-21")
     (card,) = bot.press(day, "1")
     assert card.keyboard[0] == [("+ Longer", card.keyboard[0][0][1])]  # at 1, only longer

@@ -194,7 +194,7 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
                 raise ApiError(401, "Unauthorized")
             if name.lower() not in METHODS:
                 raise ApiError(404, "Not Found")
-            self._delay(method)
+            self._delay(method, params)
             with self._cond:
                 self._inject_failures(method, params)
             result = self._answer(method, params, files)

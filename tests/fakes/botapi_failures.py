@@ -53,6 +53,23 @@ class FailureRules(BotApiState):
             else:
                 self._delays.pop(canonical(method), None)
 
+    def slow_next(
+        self, method: str, seconds: float, *, times: int = 1, chat_id: int | str | None = None
+    ) -> None:
+        """Delay the next ``times`` answers to ``method`` (to ``chat_id``) by ``seconds``.
+
+        The call is still carried out after the delay, as Telegram does when the bot's
+        read timeout fires first: the message arrives though the bot saw a timeout.
+        """
+        with self._cond:
+            self._slow_rules.append([canonical(method), seconds, times, chat_id])
+
+    def refused(self, error_code: int = 429, method: str = "sendMessage") -> int:
+        """How many calls of ``method`` were answered with ``error_code``."""
+        wanted = canonical(method)
+        with self._cond:
+            return sum(1 for c in self._calls if c.method == wanted and c.error_code == error_code)
+
     def rate_limit(
         self, per_second: float | None, *, retry_after: int = 1, per_chat: bool = False
     ) -> None:
@@ -61,9 +78,16 @@ class FailureRules(BotApiState):
             self._rate = None if per_second is None else (per_second, retry_after, per_chat)
             self._rate_windows.clear()
 
-    def _delay(self, method: str) -> None:
+    def _delay(self, method: str, params: JsonDict) -> None:
         with self._cond:
             seconds = self._delays.get(method, 0.0)
+            for rule in self._slow_rules:
+                if rule[0] == method and rule[3] in (None, params.get("chat_id")):
+                    seconds += rule[1]
+                    rule[2] -= 1
+                    if rule[2] <= 0:
+                        self._slow_rules.remove(rule)
+                    break
         if seconds:
             self._stop_event.wait(seconds)
 

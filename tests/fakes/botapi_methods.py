@@ -23,7 +23,7 @@ _METHOD_NAMES = (
     "getMe", "getUpdates", "deleteWebhook", "setWebhook", "getWebhookInfo",
     "sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery",
     "setMyCommands", "getMyCommands", "deleteMyCommands", "sendChatAction", "getFile",
-    "sendDocument",
+    "sendDocument", "getChatMember",
 )  # fmt: skip
 # Telegram matches method names case-insensitively.
 METHODS = {name.lower(): name for name in _METHOD_NAMES}
@@ -78,6 +78,26 @@ class ApiMethods(BotApiState):
         return True
 
     # ------------------------------------------------------------------ API methods
+    def _api_get_chat_member(self, params: JsonDict, files: _Files) -> JsonDict:
+        """Private chats' users own them; in groups, users named by set_chat_admins are admins."""
+        with self._cond:
+            chat_id = self._resolve_chat(params)
+            user_id = int(params.get("user_id", 0))
+            chat = self._chat_json(chat_id)
+            if chat.get("type") == "private":
+                status = "creator" if user_id == chat_id else "member"
+            else:
+                status = "administrator" if user_id in self.chat_admins.get(chat_id, set()) else "member"
+        member: JsonDict = {"status": status,
+                            "user": {"id": user_id, "is_bot": False, "first_name": "Member"}}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                          can_delete_messages=True, can_manage_video_chats=True,
+                          can_restrict_members=True, can_promote_members=False,
+                          can_change_info=True, can_invite_users=True, can_post_stories=False,
+                          can_edit_stories=False, can_delete_stories=False)
+        return member
+
 
     def _api_get_me(self, params: JsonDict, files: _Files) -> JsonDict:
         return {

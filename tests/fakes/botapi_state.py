@@ -112,6 +112,7 @@ class BotApiState:
         self._poll_generation = 0
         self._pollers_waiting = 0
         self._webhook_url = ""
+        self.chat_admins: dict[int, set[int]] = {}  # group chat id -> its admins' user ids
         self._chats: dict[int, JsonDict] = {}
         self._channel_ids: dict[str, int] = {}
         self._next_message_id: dict[int, int] = {}
@@ -124,6 +125,7 @@ class BotApiState:
         # Failure injection.
         self._fail_rules: list[FailRule] = []
         self._delays: dict[str, float] = {}
+        self._slow_rules: list[list[Any]] = []  # [method, seconds, remaining, chat_id]
         self._rate: tuple[float, int, bool] | None = None
         self._rate_windows: dict[Any, deque[float]] = {}
 
@@ -213,6 +215,11 @@ class BotApiState:
             message = self._new_message(chat_id, user, fields, from_bot=False)
             message.document = stored
             return self.inject_update({"message": message.raw})
+
+    def set_chat_admins(self, chat_id: int, user_ids: set[int]) -> None:
+        """Who getChatMember reports as an administrator of a group."""
+        with self._cond:
+            self.chat_admins[chat_id] = set(user_ids)
 
     def pending_updates(self) -> list[JsonDict]:
         """Updates not yet confirmed by a getUpdates offset."""

@@ -1,0 +1,394 @@
+"""Digest fan-out: every part to every chat once, paced under Telegram's limits, ledgered.
+
+For each part: a begin record goes to the ledger and is made durable (one fdatasync in a
+worker thread covers every begin since the last, so a sync never stalls the loop), then
+the message is sent, then the outcome is recorded. A part the ledger has as sent or
+uncertain is never sent again, so a restarted bot resumes where the killed one stopped.
+
+Pacing (bot/pacing.py): one grid at `rate` less 3 % for every send, a chat's next part no
+sooner than `per_chat_interval` after its last (and after the last one's answer, so parts
+arrive in order), a group no more than `group_per_minute` in any minute. Up to
+`concurrency` sends are in flight, so the round trip does not bound throughput: the bot's
+connection pool must hold that many connections besides its own (see `pool_size`).
+
+What Telegram answers, and what follows (the ledger is keyed by the chat the digest was
+first sent to; after a migration the record also answers to the new id):
+
+    ok                      sent; the next part follows
+    429 RetryAfter          the whole fan-out pauses retry_after, then the same part again
+    TimedOut, 5xx, network  retried with exponential backoff up to max_retries; then the
+                            part is "uncertain" if the last try may have arrived (a read
+                            timeout), else "not sent" and a later deliver() tries again
+    ChatMigrated            on_migrated(old, new), the same part again to the new id
+    403, chat not found     the digest fails for good; on_blocked(chat, reason)
+    other 400               the digest fails for good (its content is wrong); an error
+    anything else           the part is uncertain (the answer may have come); an error
+
+A retried timeout may duplicate a message Telegram got but did not confirm in time; the
+read timeout is long (see `pool_size`) so that is rare. No exception escapes `deliver`
+except cancellation, which records the parts in flight as uncertain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import heapq
+import itertools
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.pacing import Pacer
+from summaries.ledger import Ledger
+
+__all__ = ["DeliveryReport", "Deliverer", "Outgoing"]
+
+_LOG = logging.getLogger(__name__)
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was kicked",
+         "not a member", "have no rights to send", "chat_write_forbidden")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One chat's digest of one local day: Telegram HTML parts, each ≤ 4,096 UTF-16 units."""
+
+    chat_id: int
+    day: dt.date
+    parts: tuple[str, ...]
+    since: dt.datetime
+    until: dt.datetime
+    is_group: bool = False
+
+
+@dataclass
+class DeliveryReport:
+    """What one `deliver` call did; `errors` counts digests left unfinished by an error."""
+
+    sent_messages: int = 0
+    digests_done: int = 0
+    skipped: int = 0  # complete or failed before this call
+    blocked: list[int] = field(default_factory=list)
+    migrated: dict[int, int] = field(default_factory=dict)
+    uncertain: int = 0
+    errors: int = 0
+    flood_waits: int = 0  # 429 answers
+    retries: int = 0  # timeouts, 5xx and network errors retried
+
+
+class _Job:
+    """One digest being delivered: where it goes and which parts are left."""
+
+    __slots__ = ("item", "key", "target", "todo", "attempt")
+
+    def __init__(self, item: Outgoing, key: int, target: int, todo: deque[int]) -> None:
+        self.item, self.key, self.target, self.todo = item, key, target, todo
+        self.attempt = 0
+
+
+class Deliverer:
+    """Sends digests through `bot`, recording each part in `ledger` (see module doc)."""
+
+    def __init__(self, bot: Bot, ledger: Ledger, *, rate: float = 30.0,
+                 per_chat_interval: float = 1.0, group_per_minute: int = 20,
+                 paid_broadcast: bool = False, max_retries: int = 5, concurrency: int = 64,
+                 backoff: float = 0.5,
+                 on_blocked: Callable[[int, str], Awaitable[None]] | None = None,
+                 on_migrated: Callable[[int, int], Awaitable[None]] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._bot, self._ledger = bot, ledger
+        self._pacer = Pacer(rate=rate, per_chat_interval=per_chat_interval,
+                            group_per_minute=group_per_minute, sleep=sleep, monotonic=monotonic)
+        self._paid, self._max_retries, self._concurrency = paid_broadcast, max_retries, concurrency
+        self._backoff = backoff
+        self._on_blocked, self._on_migrated = on_blocked, on_migrated
+        self._sleep, self._now = sleep, monotonic
+        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-sync")
+        self._sync_waiters: list[asyncio.Future[None]] = []
+        self._syncing = False
+
+    @staticmethod
+    def pool_size(concurrency: int = 64) -> int:
+        """Connections the bot's HTTPXRequest needs for a fan-out beside its handlers."""
+        return concurrency + 16
+
+    async def deliver(self, items: Iterable[Outgoing]) -> DeliveryReport:
+        """Send every part not yet sent or uncertain; returns when all are done or given up."""
+        self._pacer.forget_idle()
+        run = _Run(self, iter(items))
+        try:
+            await run.dispatch()
+        finally:
+            if run.tasks:
+                for task in run.tasks:
+                    task.cancel()
+                await asyncio.gather(*run.tasks, return_exceptions=True)
+        return run.report
+
+    def close(self) -> None:
+        self._syncer.shutdown(wait=True)
+
+    async def _durable(self) -> None:
+        """Wait until one fdatasync has covered every ledger line written before this call."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._sync_waiters.append(waiter)
+        if not self._syncing:
+            self._syncing = True
+            asyncio.get_running_loop().create_task(self._sync_loop())
+        await waiter
+
+    async def _sync_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._sync_waiters:
+                batch, self._sync_waiters = self._sync_waiters, []
+                try:
+                    await loop.run_in_executor(self._syncer, self._ledger.flush)
+                except Exception as error:  # a disk that cannot sync: no send may follow
+                    for waiter in batch:
+                        if not waiter.done():
+                            waiter.set_exception(error)
+                    continue
+                for waiter in batch:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        finally:
+            self._syncing = False
+
+
+class _Run:
+    """The state of one `deliver` call: jobs ready, jobs waiting for a time, sends in flight."""
+
+    def __init__(self, owner: Deliverer, items: Iterator[Outgoing]) -> None:
+        self.o = owner
+        self.items: Iterator[Outgoing] | None = items
+        self.report = DeliveryReport()
+        self.ready: deque[_Job] = deque()
+        self.waiting: list[tuple[float, int, _Job]] = []  # heap by the time a job may go
+        self.order = itertools.count()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.active: set[tuple[dt.date, int]] = set()
+        self.wake = asyncio.Event()
+        self.broken: BaseException | None = None  # the ledger failed: send nothing more
+
+    async def dispatch(self) -> None:
+        o = self.o
+        while self.broken is None:
+            now = o._now()
+            while self.waiting and self.waiting[0][0] <= now:
+                self.ready.append(heapq.heappop(self.waiting)[2])
+            if not self.ready and not self._admit_next(now):
+                if self.items is None and not self.waiting and not self.tasks:
+                    return
+                await self._idle(self.waiting[0][0] - now if self.waiting else None)
+                continue
+            if len(self.tasks) >= o._concurrency:
+                await self._idle(None)
+                continue
+            self._start(self.ready.popleft())
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        _LOG.error("digest delivery stopped: the ledger cannot be written (%s)", self.broken)
+
+    def _admit_next(self, now: float) -> bool:
+        """Take the next item off the iterator as a job: ready, waiting, or skipped."""
+        while self.items is not None:
+            item = next(self.items, None)
+            if item is None:
+                self.items = None
+                return False
+            job = self._job(item)
+            if job is None:
+                continue
+            at = self._earliest(job, now)
+            if at <= now:
+                self.ready.append(job)
+                return True
+            self._wait(job, at)
+        return False
+
+    def _job(self, item: Outgoing) -> _Job | None:
+        record = self.o._ledger.record(item.day, item.chat_id)
+        key = record.chat_id if record else item.chat_id
+        if (item.day, key) in self.active:
+            return None  # the same digest twice in one call: the first one sends it
+        if record is None:
+            todo = deque(range(len(item.parts)))
+            target = item.chat_id
+        else:
+            done = record.sent | record.uncertain | record.pending
+            todo = deque(p for p in range(len(item.parts)) if p not in done)
+            target = record.migrated_to or item.chat_id
+            if record.failed is not None or not todo:
+                self.report.skipped += 1
+                return None
+        self.active.add((item.day, key))
+        return _Job(item, key, target, todo)
+
+    def _earliest(self, job: _Job, now: float) -> float:
+        return max(self.o._pacer.earliest(job.target, job.item.is_group), now)
+
+    def _wait(self, job: _Job, at: float) -> None:
+        heapq.heappush(self.waiting, (at, next(self.order), job))
+        self.wake.set()
+
+    async def _idle(self, timeout: float | None) -> None:
+        """Until a send finishes or `timeout` passes (through the injected sleep)."""
+        self.wake.clear()
+        if timeout is None:
+            await self.wake.wait()
+            return
+        waiter = asyncio.ensure_future(self.wake.wait())
+        sleeper = asyncio.ensure_future(self.o._sleep(max(timeout, 0.0)))
+        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        sleeper.cancel()
+
+    def _start(self, job: _Job) -> None:
+        o, item, part = self.o, job.item, job.todo[0]
+        try:
+            o._ledger.begin(item.day, job.key, part, len(item.parts), item.since, item.until,
+                            sync=False)
+        except Exception as error:
+            self.broken = error
+            return
+        task = asyncio.get_running_loop().create_task(self._send(job, part))
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        self.wake.set()
+
+    # ------------------------------------------------------------------ one send
+
+    async def _send(self, job: _Job, part: int) -> None:
+        o, item = self.o, job.item
+        try:
+            await o._durable()
+        except Exception as error:  # the begin may not be on disk: sending could duplicate
+            self.broken = error
+            return
+        await o._pacer.turn(job.target, item.is_group)  # cancelled here: surely not sent
+        try:
+            message = await o._bot.send_message(
+                job.target, item.parts[part], parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW, allow_paid_broadcast=o._paid or None)
+        except asyncio.CancelledError:
+            self._note(o._ledger.uncertain, item.day, job.key, part)
+            raise
+        except Exception as error:
+            await self._refused(job, part, error)
+            return
+        if not self._note(o._ledger.sent, item.day, job.key, part, message.message_id):
+            return
+        self.report.sent_messages += 1
+        job.todo.popleft()
+        job.attempt = 0
+        if job.todo:
+            self._wait(job, self._earliest(job, o._now()))
+        else:
+            self.report.digests_done += 1
+
+    async def _refused(self, job: _Job, part: int, error: Exception) -> None:
+        """Act on a failed send (the table in the module doc)."""
+        o, report, day, key = self.o, self.report, job.item.day, job.key
+        ledger = o._ledger
+        if isinstance(error, RetryAfter):
+            report.flood_waits += 1
+            o._pacer.pause(_retry_seconds(error))
+            _LOG.warning("Telegram asks to wait %.0f s (flood control)", _retry_seconds(error))
+            if self._note(ledger.not_sent, day, key, part, "429 flood control"):
+                self._again(job)
+        elif isinstance(error, ChatMigrated):
+            old, job.target = job.target, error.new_chat_id
+            report.migrated[old] = job.target
+            if (self._note(ledger.not_sent, day, key, part, "migrated")
+                    and self._note(ledger.migrated, day, key, job.target)):
+                await _call(o._on_migrated, old, job.target)
+                self._again(job)
+        elif isinstance(error, Forbidden) or (isinstance(error, BadRequest) and _gone(error)):
+            report.blocked.append(job.target)
+            if (self._note(ledger.not_sent, day, key, part, error.message)
+                    and self._note(ledger.failed, day, key, error.message)):
+                await _call(o._on_blocked, job.target, error.message)
+        elif isinstance(error, BadRequest):  # the content itself: sending again cannot help
+            report.errors += 1
+            _LOG.error("digest for chat %s of %s refused: %s", job.target, day, error.message)
+            if self._note(ledger.not_sent, day, key, part, error.message):
+                self._note(ledger.failed, day, key, error.message)
+        elif isinstance(error, NetworkError):  # TimedOut, 5xx, connection errors
+            job.attempt += 1
+            if job.attempt <= o._max_retries:
+                report.retries += 1
+                if self._note(ledger.not_sent, day, key, part, f"retrying: {error.message}"):
+                    delay = min(o._backoff * 2 ** (job.attempt - 1), 60.0)
+                    self._wait(job, o._now() + delay)
+                return
+            report.errors += 1
+            _LOG.warning("digest for chat %s of %s: giving up after %d tries: %s",
+                         job.target, day, job.attempt, error.message)
+            if _may_have_arrived(error):
+                report.uncertain += 1
+                self._note(ledger.uncertain, day, key, part)
+            else:
+                self._note(ledger.not_sent, day, key, part, error.message)
+        else:  # InvalidToken, a bug: the answer may have come, so never send it again
+            report.errors += 1
+            _LOG.error("digest for chat %s of %s failed", job.target, day, exc_info=error)
+            report.uncertain += 1
+            self._note(ledger.uncertain, day, key, part)
+
+    def _again(self, job: _Job) -> None:
+        self.ready.appendleft(job)
+        self.wake.set()
+
+    def _note(self, write: Callable[..., None], *args: object) -> bool:
+        """Write an outcome; a ledger that cannot be written stops the fan-out."""
+        try:
+            write(*args)
+        except Exception as error:
+            self.broken = error
+            self.wake.set()
+            return False
+        return True
+
+
+async def _call(callback: Callable[[int, Any], Awaitable[None]] | None, *args: Any) -> None:
+    if callback is None:
+        return
+    try:
+        await callback(*args)
+    except Exception:
+        _LOG.exception("a delivery callback failed")
+
+
+def _gone(error: BadRequest) -> bool:
+    text = error.message.lower()
+    return any(reason in text for reason in _GONE)
+
+
+def _retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _may_have_arrived(error: NetworkError) -> bool:
+    """False only when the request surely never reached Telegram, or it answered an error."""
+    cause = error.__cause__
+    if cause is None:
+        return isinstance(error, TimedOut)  # PTB raises 5xx answers without a cause
+    return not isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
