@@ -22,8 +22,13 @@ from bot.dates import warm_up
 from bot.handlers import COMMANDS, register
 from bot.delivery import Deliverer
 from bot.digests import Digests
+from bot.feeds import Feeds
 from bot.services import KEY, Services, services
+from summaries.ingest import build_article
 from summaries.ledger import Ledger
+from summaries.sources.http import HttpClient
+from summaries.sources.poll import Poller
+from summaries.sources.registry import SourceRegistry
 from summaries.store import Store
 
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
@@ -71,8 +76,13 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
                           paid_broadcast=config.digest.paid_broadcast,
                           on_blocked=blocked, on_migrated=migrated)
     digests = Digests(archive, ledger, deliverer, config.digest, clock)
+    algorithm = config.summaries.algorithm
+    client = HttpClient(config.fetch)
+    registry = SourceRegistry(store, config.sources)
+    poller = Poller(store, registry, client, clock=clock.now,
+                    build=lambda draft: build_article(draft, algorithm=algorithm, now=clock.now()))
     app.bot_data[KEY] = Services(archive=archive, telegram=config.telegram, digests=digests,
-                                 clock=clock)
+                                 feeds=Feeds(registry, poller, client), clock=clock)
     register(app)
     return app
 
@@ -97,6 +107,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     jobs.run_repeating(_tick, interval=60, first=_seconds_to_next_minute(s.clock.now()),
                        name="digests", job_kwargs={"misfire_grace_time": 50, "coalesce": True})
     jobs.run_once(_tick, when=0, name="digests-catch-up")
+    await s.feeds.schedule_all(jobs)
     # dateparser's first call loads its language data (~0.5 s): do it now, off the loop.
     await asyncio.get_running_loop().run_in_executor(None, warm_up)
     # What start-up loaded lives as long as the bot: keep it out of the garbage collector's
@@ -107,6 +118,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     found = app.bot_data.get(KEY)
     if isinstance(found, Services):
+        found.feeds.close()
         found.archive.close()
         found.digests.ledger.close()
         found.archive.store.close()

@@ -11,6 +11,7 @@ from bot.archive import Archive
 from bot.clock import Clock
 from bot.config import TelegramConfig
 from bot.digests import Digests
+from bot.feeds import Feeds
 
 
 @dataclass(slots=True)
@@ -18,6 +19,7 @@ class Services:
     archive: Archive
     telegram: TelegramConfig
     digests: Digests
+    feeds: Feeds
     clock: Clock = field(default_factory=Clock)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 

@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import admin, basics, buttons, digest, errors, news, settings
+from bot.handlers import admin, basics, buttons, digest, errors, feeds, news, settings
 
 COMMANDS = [
     BotCommand("latest", "The newest articles"),
@@ -42,6 +42,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("settings", settings.settings))
     app.add_handler(CommandHandler("sources", basics.sources))
     app.add_handler(CommandHandler("stats", admin.stats))
+    app.add_handler(CommandHandler("addfeed", feeds.addfeed))
+    app.add_handler(CommandHandler("removefeed", feeds.removefeed))
+    app.add_handler(CommandHandler("feeds", feeds.feeds))
     app.add_handler(MessageHandler(filters.Document.ALL, admin.upload))
     app.add_handler(MessageHandler(filters.COMMAND, basics.unknown))
     app.add_handler(MessageHandler(filters.TEXT, news.text))

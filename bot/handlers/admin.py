@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers import basics
+from bot.handlers.feeds import describe
 from bot.handlers.replies import say, send
 from bot.render import Segment
 from bot.services import services
@@ -30,12 +31,19 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await basics.unknown(update, context)
         return
     articles, chats, size = await s.archive.stats()
-    await send(update, context, [
+    statuses = await s.feeds.statuses()
+    failing = [status for status in statuses if status.state.failing]
+    subscribers = sum(1 for sub in s.digests.subscriptions.values() if sub.active)
+    segments = [
         Segment("Statistics", "b", gap=""),
-        Segment(f"Articles: {articles:,}\nChats: {chats:,}\n"
+        Segment(f"Articles: {articles:,}\nChats: {chats:,}\nSubscribers: {subscribers:,}\n"
+                f"Feeds: {len(statuses)} ({len(failing)} failing)\n"
                 f"Store size: {size / 1_048_576:.1f} MB\n"
                 f"Uptime: {_duration(s.clock.now() - s.started)}"),
-    ])
+    ]
+    if failing:
+        segments.append(Segment("Failing feeds:\n" + "\n".join(describe(f) for f in failing)))
+    await send(update, context, segments)
 
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
