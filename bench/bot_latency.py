@@ -81,15 +81,17 @@ def measure(data: Path, requests: int) -> None:
             await app.post_shutdown(app)  # type: ignore[misc]
 
         asyncio.run_coroutine_threadsafe(up(), loop).result(60)
-        results: dict[str, list[float]] = {"/date": [], "/article": []}
+        # /help touches no store: the floor of HTTP, PTB and rendering, for comparison.
+        results: dict[str, list[float]] = {"/date": [], "/article": [], "/help": []}
         chat = 100
         for day, article_id in zip(sample_days, ids):
-            for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id)):
+            for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id),
+                                      ("/help", "")):
                 chat += 1
                 fake.wait_for_poll()
                 mark = fake.mark()
                 start = time.perf_counter()
-                fake.send_text(chat, f"{command} {argument}")
+                fake.send_text(chat, f"{command} {argument}".strip())
                 fake.wait_for(lambda c, chat=chat: c.method == "sendMessage" and c.chat_id == chat,
                               timeout=30, since=mark)
                 results[command].append((time.perf_counter() - start) * 1000)

@@ -200,7 +200,7 @@ class DataFolder:
         index = _load(sidecar, self._indexes, lambda raw: ChunkIndex.from_bytes(sidecar, raw))
         partition_stamp = Stamp.of(chunk.path(self.articles))
         partition_size = 0 if partition_stamp is None else partition_stamp.size
-        if index is not None and index.partition_size == partition_size:
+        if index is not None and index.partition_size == partition_size and index.version >= 2:
             return index
         # No sidecar, or one from another moment than the partition (a reader racing the
         # writer's renames, or a hand-edited file): index the partition itself.

@@ -37,7 +37,7 @@ _ID_LENGTH = len("YYYYMMDD-0123456789")
 _HEADER = struct.Struct("<4sHxxIIIQ")
 HEADER_SIZE = _HEADER.size
 _MAGIC = b"NBIX"
-_SIDECAR_VERSION = 1
+_SIDECAR_VERSION = 2  # 2: story roots are in the filter too (see story_token)
 
 
 class Chunk(NamedTuple):
@@ -155,9 +155,21 @@ def _decode(path: Path, raw: bytes) -> list[Article]:
         raise StoreError(f"partition file {path} is corrupt (bad article: {error!r})") from None
 
 
+def story_token(root: str) -> str:
+    """The filter entry of an article linked to story `root`: no word can look like it."""
+    return f"\x00story {root}"
+
+
 def article_words(article: Article) -> set[str]:
-    """The distinct words a search can find the article by."""
-    return set(words(article.title)) | set(words(article.text))
+    """The distinct words a search can find the article by, and its story link.
+
+    With the link in the filter, finding a story's other articles opens only the days'
+    chunks that may hold one, instead of every chunk of the story's week.
+    """
+    found = set(words(article.title)) | set(words(article.text))
+    if article.story:
+        found.add(story_token(article.story))
+    return found
 
 
 @dataclass(slots=True)
@@ -167,6 +179,7 @@ class ChunkIndex:
     ids: list[str]
     bloom: BloomFilter
     partition_size: int  # the partition file it describes, to notice a mismatch
+    version: int = _SIDECAR_VERSION  # an older sidecar lacks story links: rebuilt on read
     id_set: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -241,4 +254,8 @@ class ChunkIndex:
         except (struct.error, ValueError) as error:
             raise StoreError(f"index file {path} is corrupt ({error})") from None
         ids = [text[i : i + _ID_LENGTH] for i in range(0, len(text), _ID_LENGTH)]
-        return cls(ids, BloomFilter.from_bytes(data[end:], count), size)
+        return cls(ids, BloomFilter.from_bytes(data[end:], count), size, version)
+
+    def may_hold_story(self, root: str) -> bool:
+        """Whether the chunk may hold the story's first article or one linked to it."""
+        return root in self.id_set or self.bloom.might_contain(story_token(root))

@@ -182,9 +182,16 @@ class AtomicJSONStorage(Storage):
         super().__init__()
         self._path = Path(path)
         self._writable = writable
+        # The writer is the only process that changes the file (the store's lock), so it
+        # can keep what it last read or wrote instead of parsing the file on every query
+        # (TinyDB reads the whole file per query: a chat's settings would cost a parse
+        # of every chat's settings). Readers always read the file.
+        self._cache: dict[str, dict[str, Any]] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The whole database, or None for a missing or empty file (TinyDB starts afresh)."""
+        if self._cache is not None:
+            return self._cache
         raw = read_bytes(self._path)
         if not raw:
             return None
@@ -194,10 +201,17 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"table file {self._path} is corrupt ({error})") from None
         if not isinstance(data, dict):
             raise StoreError(f"table file {self._path} is not a TinyDB table file")
+        if self._writable:
+            self._cache = data
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace the file with `data`; refused when the store was opened read-only."""
         if not self._writable:
             raise StoreError(f"table file {self._path} was opened read-only")
-        write_atomic(self._path, orjson.dumps(data))
+        try:
+            write_atomic(self._path, orjson.dumps(data))
+        except BaseException:
+            self._cache = None  # TinyDB changed `data` in place: the file is the truth
+            raise
+        self._cache = data

@@ -235,7 +235,10 @@ class Store:
             for offset in range(STORY_DAYS + 1):
                 day = start + dt.timedelta(days=offset)
                 for number in self._folder.chunks_of(day):
-                    for other in self._folder.partition(Chunk(day, number)).articles:
+                    chunk = Chunk(day, number)
+                    if not self._folder.index(chunk).may_hold_story(root):
+                        continue  # most days hold none of a story: their sidecar says so
+                    for other in self._folder.partition(chunk).articles:
                         if other.id != article.id and (other.id == root or other.story == root):
                             found.append(other)
         return found

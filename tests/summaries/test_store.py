@@ -247,3 +247,17 @@ def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.dates()
+
+
+def test_story_members_are_found_through_the_sidecars(tmp_path: Path) -> None:
+    """A story's other articles are found from either end; a story of one has none."""
+    first = make(DAY, "The council voted for two electric ferries.", "Ferries vote")
+    second = replace(make(DAY + dt.timedelta(days=1), "Two electric ferries were approved."),
+                     story=first.id, source="Other")
+    unrelated = [make(day, f"Story number {n} about something else.") for n, day in enumerate(days(5))]
+    with Store.open(tmp_path / "data") as store:
+        store.add([first, second, *unrelated])
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [a.id for a in store.story(first)] == [second.id]
+        assert [a.id for a in store.story(second)] == [first.id]
+        assert store.story(unrelated[3]) == []
