@@ -29,6 +29,8 @@ from summaries.ledger import Ledger
 log = logging.getLogger(__name__)
 FIRST_WINDOW = dt.timedelta(hours=24)  # a first digest covers the last day
 NOTHING_NEW = "Nothing new since your last digest."
+NOTHING_TODAY = ("Nothing new in the last 24 hours. /latest shows the newest articles in the "
+                 "archive.")
 QUIET = "nothing new, and the reader asked for no note"
 
 
@@ -69,7 +71,8 @@ class Digests:
         while True:
             instant = due_instant(day, subscription.at, tz)
             record = self.ledger.record(day, subscription.chat_id)
-            if instant + self.grace > now and (record is None or not record.complete):
+            started = subscription.start is None or instant >= subscription.start
+            if started and instant + self.grace > now and (record is None or not record.complete):
                 return max(instant, now).astimezone(tz)
             day += dt.timedelta(days=1)
 
@@ -99,6 +102,9 @@ class Digests:
             await asyncio.shield(self._running)
 
     def _open(self, due: Due) -> bool:
+        sub = self.subscriptions.get(due.chat_id)
+        if sub is None or (sub.start is not None and due.instant < sub.start):
+            return False  # the grace catches up after downtime, not before a subscription
         record = self.ledger.record(due.day, due.chat_id)
         return record is None or not record.complete
 
@@ -161,7 +167,8 @@ class Digests:
         articles = await self.archive.ingested_between(since, now)
         items = select(articles, count=sub.count, include=sub.include, exclude=sub.exclude)
         if not items:
-            return to_messages([Segment(NOTHING_NEW, gap="")])
+            note = NOTHING_NEW if sub.last_until else NOTHING_TODAY
+            return to_messages([Segment(note, gap="")])
         return to_messages(digest_segments(now.astimezone(sub.tz).date(), items, sentences))
 
     # ---------------------------------------------------------------- sender callbacks

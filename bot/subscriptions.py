@@ -90,6 +90,7 @@ class Subscription:
     exclude: tuple[str, ...] = ()
     quiet: bool = False  # when nothing is new: send nothing instead of a short note
     last_until: dt.datetime | None = None  # the end of the window of the last digest sent
+    start: dt.datetime | None = None  # set with the time: no digest due before it (no catch-up)
     stopped: str = ""  # why deliveries stopped (the bot was blocked, kicked...)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -107,11 +108,13 @@ class Subscription:
                 record[name] = list(value) if isinstance(value, tuple) else value
         if self.last_until is not None:
             record["last_until"] = self.last_until.isoformat()
+        if self.start is not None:
+            record["start"] = self.start.isoformat()
         return record
 
     @classmethod
     def from_record(cls, chat_id: int, record: dict[str, Any]) -> Subscription:
-        last = record.get("last_until")
+        last, start = record.get("last_until"), record.get("start")
         return cls(
             chat_id=chat_id,
             at=_time(record["at"]),
@@ -123,6 +126,7 @@ class Subscription:
             exclude=_words(record.get("exclude")),
             quiet=bool(record.get("quiet", False)),
             last_until=dt.datetime.fromisoformat(last) if last else None,
+            start=dt.datetime.fromisoformat(start) if start else None,
             stopped=str(record.get("stopped", "")),
         )
 

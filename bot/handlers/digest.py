@@ -76,7 +76,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sub = (old or Subscription(chat_id=chat.id, at=defaults.time, zone=defaults.timezone,
                                count=defaults.articles, quiet=defaults.quiet))
     sub = sub.with_changes(at=at or sub.at, zone=zone or sub.zone, active=True, stopped="",
-                           is_group=chat.type != Chat.PRIVATE)
+                           is_group=chat.type != Chat.PRIVATE, start=digests.clock.now())
     await digests.save(sub)
     await say(update, context, "Subscribed. " + describe(sub, digests.next_delivery(sub)))
 

@@ -81,7 +81,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str,
         if at is None:
             await say(update, context, f"'{value}' is not a time. Use {TIME_EXAMPLES}.")
             return
-        sub = sub.with_changes(at=at)
+        sub = sub.with_changes(at=at, start=services(context).clock.now())
     elif what in ("zone", "timezone", "tz"):
         zone = canonical_zone(value)
         if zone is None:
@@ -89,7 +89,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str,
             tip = f" Did you mean {hint}?" if hint else ""
             await say(update, context, f"Unknown time zone '{value}'.{tip} Use {ZONE_EXAMPLES}.")
             return
-        sub = sub.with_changes(zone=zone)
+        sub = sub.with_changes(zone=zone, start=services(context).clock.now())
     elif what == "only":
         sub = sub.with_changes(include=_keywords(value))
     elif what == "skip":

@@ -171,3 +171,14 @@ def test_a_digest_missed_while_down_comes_once_after_restart(data: Path, fake: F
     with Ledger.open(data) as ledger:
         record = ledger.record(clock.now().date(), READER)
         assert record is not None and record.complete and record.sent == frozenset({0})
+
+
+def test_a_new_subscription_waits_for_its_time(digest_bot: BotHarness, fake: FakeBotApi,
+                                               clock: SetClock) -> None:
+    """Subscribing at 09:00 for 08:00 means tomorrow at 08:00, not a catch-up now."""
+    earlier = f"{(clock.now() - dt.timedelta(hours=1)):%H:%M}"
+    (reply,) = digest_bot.say(f"/subscribe {earlier} UTC")
+    tomorrow = clock.now() + dt.timedelta(hours=23)
+    assert f"Next: {tomorrow:%a %d %b}, {earlier}." in reply.text
+    digest_bot.tick()
+    assert digests_to(fake, READER) == []
