@@ -137,3 +137,105 @@ def derive_title(lead: str, limit: int = 90) -> str:
         return lead.rstrip(" .")
     cut = lead[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return cut + "…"
+
+
+# --- Sentence-level news noise, for the ranker ---------------------------------------
+#
+# The ranker does not rewrite text (a summary sentence stays a slice of the article); it
+# asks these questions of each candidate sentence instead and drops or demotes it.
+
+# Web furniture and bylines that come out of scraped news as sentences of their own.
+_BOILERPLATE = re.compile(
+    r"""^\W*(?:
+        scroll\s+down\b | click\s+here\b | read\s+more\b | see\s+also\b | watch\s+the\s+video\b
+      | share\s+this\b | follow\s+(?:us|@) | sign\s+up\b | subscribe\b | advertisement\b
+      | (?:published|updated|last\s+updated|posted)\s*: | by\s+\.\s
+      | by\s+(?:[A-Z][\w'’\-]+\s+){1,3}(?:and\s+[A-Z][\w'’\-]+\s+[A-Z][\w'’\-]+\s+)?(?:for|\|)\s
+      | (?:photo|picture|image|video|source)s?\s*: | \d{1,2}:\d{2}\s*(?:[ap]\.?m\.?\b|gmt|bst|est|utc|edt|cet)
+      | date\s+\d{4}-\d{2}-\d{2}\b | lesen\s+sie\s+auch\b | mehr\s+zum\s+thema\b | читайте\s+также\b | фото\s*:
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A timestamp line such as "PUBLISHED: 10:31 EST, 3 May 2014 | UPDATED: ..."
+_TIMESTAMP = re.compile(r"\b\d{1,2}:\d{2}\s*(?:GMT|BST|EST|EDT|UTC|CET|[AP]M)\b.*\|", re.IGNORECASE)
+
+# A photo caption glued into the text: "(pictured)", "(left)", "(file photo of ...)" or a
+# "Label: Name ..." opening (and, see glued_breaks, two sentences joined without a stop).
+_CAPTION = re.compile(
+    r"""\((?:pictured|picture[sd]?|above|below|left|right|centre|center|top|bottom|inset|
+           file\s+photo|file\s+picture|stock\s+image|pictured\s+[^)]{0,40}|[^)]{0,30}\s+pictured)\)
+      | ^[A-Z][\w'’\-]*(?:\s[\w'’\-]+)?:\s+[A-Z]""",
+    re.VERBOSE,
+)
+
+# Words that send the reader back to an earlier sentence when they open one.
+_BACK_REFERENCES: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "he she it they him them his her its their this these those that such but however "
+        "and also meanwhile then there's thus".split()
+    ),
+    "de": frozenset(
+        "er sie es ihm ihn ihr ihre sein seine dies diese dieser dieses aber doch jedoch "
+        "dort damit dabei deshalb auch".split()
+    ),
+    "ru": frozenset(
+        "он она оно они его её ее их ему ей им это этот эта эти тот та те но однако также "
+        "тогда поэтому там".split()
+    ),
+}
+_FIRST_WORD = re.compile(r"^\W*([^\W\d_]+(?:['’][^\W\d_]+)?)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def is_noise(sentence: str) -> bool:
+    """True for a sentence that is no news: web furniture, a byline, a timestamp, or a
+    fragment that is only a quote mark, a number or a name ("Smith." or "'")."""
+    if _BOILERPLATE.match(sentence) or _TIMESTAMP.search(sentence):
+        return True
+    words = _LETTERS.findall(sentence)
+    if len(words) < 3:
+        return True
+    # A name or a heading: a few words, every one capitalised, no verb-like lowercase word.
+    return len(words) <= 4 and all(w[0].isupper() for w in words)
+
+
+def is_caption(sentence: str) -> bool:
+    """True for a sentence that carries a photo caption or a glued-in fragment."""
+    return _CAPTION.search(sentence) is not None or bool(glued_breaks(sentence))
+
+
+def opens_with_reference(sentence: str, language: str = "en") -> bool:
+    """True when the sentence opens with a word that points back ("He", "Sie", "Это")."""
+    match = _FIRST_WORD.match(sentence)
+    if match is None:
+        return False
+    return match.group(1).casefold().replace("’", "'") in _BACK_REFERENCES.get(language, ())
+
+
+# Where a caption or a subheading lost its full stop and runs into the next sentence:
+# a lower-case word, then a capitalised word that opens English sentences, then a
+# lower-case word ("... at the hospital He is listed ..."). Capitalised words before the
+# break are names ("Nurse A with"), so they do not count.
+_GLUE = re.compile(
+    r"\b[a-z][a-z0-9'’]*[a-z0-9] +(?=(?:He|She|They|It|The|A|An|His|Her|Their|This|"
+    r"These|In|On|At|But|Mr|Mrs|Ms|Pictured|Police|Officials) [a-z])"
+)
+_MIN_PIECE_WORDS = 4
+
+
+def glued_breaks(sentence: str, language: str = "en") -> list[int]:
+    """Offsets in `sentence` where a second sentence starts without a full stop before it.
+
+    Scraped news glues photo captions into the text; cutting there lets the caption be
+    told apart from the sentence it was glued to. Only English is recognised.
+    """
+    if language != "en":
+        return []
+    breaks, last = [], 0
+    for match in _GLUE.finditer(sentence):
+        if len(sentence[last : match.end()].split()) >= _MIN_PIECE_WORDS:
+            breaks.append(match.end())
+            last = match.end()
+    if breaks and len(sentence[breaks[-1] :].split()) < _MIN_PIECE_WORDS:
+        breaks.pop()
+    return breaks

@@ -49,6 +49,8 @@ _SUMY_CLASSES: Mapping[str, tuple[str, str]] = {
     "textrank": ("sumy.summarizers.text_rank", "TextRankSummarizer"),
     "luhn": ("sumy.summarizers.luhn", "LuhnSummarizer"),
     "sumbasic": ("sumy.summarizers.sum_basic", "SumBasicSummarizer"),
+    # Not offered to the config (see SUMY_ALGORITHMS); kept for the quality benchmark.
+    "lsa": ("sumy.summarizers.lsa", "LsaSummarizer"),
 }
 
 # sumy has no Russian stop words. The most frequent Russian function words (pronouns,
@@ -117,6 +119,13 @@ def _tight(text: str, start: int, end: int) -> tuple[int, int] | None:
 def words(sentence: str) -> list[str]:
     """The words of a sentence, as sumy's summarizers see them."""
     return _WORD.findall(sentence.replace("\u2019", "'"))
+
+
+def terms(sentence_words: Iterable[str], language: str) -> list[str]:
+    """Content words as sumy's rankers compare them: the `words()` of a sentence
+    lower-cased, stop words dropped, stemmed with sumy's (Snowball) stemmer for `language`."""
+    stem, stop = _stemmer(language), stop_words(language)
+    return [stem(w) for w in map(str.lower, sentence_words) if w not in stop]
 
 
 def rank(sentences: Sequence[str], language: str, algorithm: str) -> list[tuple[int, float]]:

@@ -231,17 +231,18 @@ def test_chinese_is_split_at_full_stops() -> None:
     assert len(split_sentences(CHINESE, "zh")) == 5
 
 
+@pytest.mark.parametrize(("module", "algorithm"), [("nlp", "lexrank"), ("rank", "news")])
 def test_algorithm_failure_gives_the_lead(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, module: str, algorithm: str
 ) -> None:
-    from summaries import nlp
+    import summaries
 
-    def broken(*args: object) -> list[tuple[int, float]]:
+    def broken(*args: object, **kwargs: object) -> list[tuple[int, float]]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(nlp, "rank", broken)
+    monkeypatch.setattr(getattr(summaries, module), "rank", broken)
     with caplog.at_level(logging.WARNING, logger="summaries.summarize"):
-        ranking = rank_sentences(ENGLISH, "en", keep=2)
+        ranking = rank_sentences(ENGLISH, "en", algorithm=algorithm, keep=2)
     assert ranking.fallback
     assert [s.position for s in ranking.ranked] == [0, 1]
     assert caplog.records
@@ -347,3 +348,42 @@ def test_ranking_is_frozen() -> None:
     assert isinstance(ranking, Ranking)
     with pytest.raises(dataclasses.FrozenInstanceError):
         ranking.language = "de"  # type: ignore[misc]
+
+
+def test_the_news_ranker_is_the_default() -> None:
+    assert DEFAULT_ALGORITHM == "news"
+    assert ALGORITHMS[0] == "news"
+
+
+def test_a_dateline_is_a_sentence_of_its_own_and_never_summarised() -> None:
+    text = "FREIBURG, 14. Mai. " + GERMAN
+    sentences = split_sentences(text, "de")
+    assert sentences[0] == "FREIBURG, 14. Mai."
+    assert sentences[1:] == split_sentences(GERMAN, "de")
+    summary = summarize(text, 3, "de")
+    assert "FREIBURG, 14. Mai." not in summary
+    assert_extracted(summary, text)
+    assert not any("BAKU" in s for s in summarize(DATELINED, 3))
+
+
+def test_web_furniture_and_glued_captions_stay_out_of_summaries() -> None:
+    caption = "Mayor Ellen Ward opened the barrier on Monday morning in front of the crowd"
+    text = (
+        "By . Daily Mail Reporter . Scroll down for video. "
+        + ENGLISH.replace("The city plans", caption + " The city plans")
+    )
+    sentences = split_sentences(text)
+    assert caption in sentences  # cut off the sentence it was glued to
+    for n in range(1, 6):
+        summary = summarize(text, n, "en")
+        assert len(summary) == n
+        assert_extracted(summary, text)
+        assert not any("Scroll down" in s or "Reporter" in s for s in summary)
+
+
+def test_summary_prefixes_follow_one_ranking() -> None:
+    """The store keeps the top five; a summary of n is the first n of them, in order."""
+    ranking = rank_sentences(ENGLISH, "en")
+    for n in range(1, 6):
+        prefix = sorted(ranking.ranked[:n], key=lambda s: s.position)
+        assert summarize(ENGLISH, n, "en") == [s.text for s in prefix]
