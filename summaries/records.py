@@ -6,7 +6,7 @@ such as a Telegram chat id (negative for groups), so a lookup is a dictionary ac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from tinydb.table import Document, Table
@@ -29,9 +29,9 @@ class Records:
 
     def update_many(self, records: dict[int, dict[str, Any]]) -> None:
         """Merge many records in one write of the file (TinyDB rewrites it per call)."""
-        def merge(table: dict[int, dict[str, Any]]) -> None:
+        def merge(table: dict[int, Mapping[Any, Any]]) -> None:
             for key, fields in records.items():
-                table.setdefault(key, {}).update(fields)
+                table[key] = {**table.get(key, {}), **fields}
 
         # _update_table is TinyDB's own single read-modify-write; its public upsert
         # would rewrite the whole file once per record.
