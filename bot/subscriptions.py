@@ -60,6 +60,18 @@ def suggest_zone(text: str) -> str | None:
     return None
 
 
+def time_problem(text: str) -> str:
+    """The reply to a time that is not one."""
+    return f"'{text}' is not a time. Use {TIME_EXAMPLES}."
+
+
+def zone_problem(text: str) -> str:
+    """The reply to an unknown zone, with the IANA name the reader probably meant."""
+    hint = suggest_zone(text)
+    tip = f" Did you mean {hint}?" if hint else ""
+    return f"Unknown time zone '{text}'.{tip} Use {ZONE_EXAMPLES}."
+
+
 @functools.cache
 def zone_info(zone: str) -> dt.tzinfo:
     """The tzinfo of a stored zone spelling (see `canonical_zone`)."""

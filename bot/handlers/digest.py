@@ -11,12 +11,11 @@ from bot.handlers.replies import NO_PREVIEW, say, send
 from bot.render import Segment
 from bot.services import services
 from bot.subscriptions import (
-    TIME_EXAMPLES,
-    ZONE_EXAMPLES,
     Subscription,
     canonical_zone,
     parse_time,
-    suggest_zone,
+    time_problem,
+    zone_problem,
 )
 
 ADMIN_STATUSES = {"administrator", "creator"}
@@ -47,11 +46,8 @@ def parse_when_where(args: list[str]) -> tuple[dt.time | None, str | None, str |
             continue
         found = canonical_zone(word)
         if found is None:
-            if word[:1].isdigit():
-                return None, None, f"'{word}' is not a time. Use {TIME_EXAMPLES}."
-            hint = suggest_zone(word)
-            tip = f" Did you mean {hint}?" if hint else ""
-            return None, None, f"Unknown time zone '{word}'.{tip} Use {ZONE_EXAMPLES}."
+            problem = time_problem(word) if word[:1].isdigit() else zone_problem(word)
+            return None, None, problem
         zone = found
     return at, zone, None
 

@@ -11,12 +11,11 @@ from bot.handlers.replies import say, send, show
 from bot.render import Segment
 from bot.services import services
 from bot.subscriptions import (
-    TIME_EXAMPLES,
-    ZONE_EXAMPLES,
     Subscription,
     canonical_zone,
     parse_time,
-    suggest_zone,
+    time_problem,
+    zone_problem,
 )
 
 HOW_TO = ("/settings time 07:30 · /settings zone Europe/Berlin\n"
@@ -79,15 +78,13 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, what: str,
     if what == "time":
         at = parse_time(value)
         if at is None:
-            await say(update, context, f"'{value}' is not a time. Use {TIME_EXAMPLES}.")
+            await say(update, context, time_problem(value))
             return
         sub = sub.with_changes(at=at, start=services(context).clock.now())
     elif what in ("zone", "timezone", "tz"):
         zone = canonical_zone(value)
         if zone is None:
-            hint = suggest_zone(value)
-            tip = f" Did you mean {hint}?" if hint else ""
-            await say(update, context, f"Unknown time zone '{value}'.{tip} Use {ZONE_EXAMPLES}.")
+            await say(update, context, zone_problem(value))
             return
         sub = sub.with_changes(zone=zone, start=services(context).clock.now())
     elif what == "only":
