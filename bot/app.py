@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 from urllib.parse import urlparse
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -24,6 +24,7 @@ from bot.delivery import Deliverer
 from bot.digests import Digests
 from bot.feeds import Feeds
 from bot.services import KEY, Services, services
+from bot.transport import LeanRequest
 from summaries.ingest import build_article
 from summaries.ledger import Ledger
 from summaries.sources.http import HttpClient
@@ -32,6 +33,7 @@ from summaries.sources.registry import SourceRegistry
 from summaries.store import Store
 
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
+LEAN_ABOVE = 100.0  # messages/s above which digests use their own lean HTTP client
 
 
 def build_application(config: Config, *, request: BaseRequest | None = None,
@@ -72,7 +74,13 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
     async def migrated(old: int, new: int) -> None:
         await digests.migrated(old, new)
 
-    deliverer = Deliverer(app.bot, ledger, rate=config.digest.rate,
+    sender = app.bot
+    if request is None and config.digest.rate > LEAN_ABOVE:
+        # At paid-broadcast rates httpx's per-request cost (~2 ms) is the limit: digests
+        # then go through a lean keep-alive client of their own (measured: bench/fanout.py).
+        sender = Bot(token, base_url=f"{config.telegram.api_base_url}/bot",
+                     request=LeanRequest(connection_pool_size=Deliverer.pool_size()))
+    deliverer = Deliverer(sender, ledger, rate=config.digest.rate,
                           paid_broadcast=config.digest.paid_broadcast,
                           on_blocked=blocked, on_migrated=migrated)
     digests = Digests(archive, ledger, deliverer, config.digest, clock)
@@ -99,6 +107,8 @@ def _seconds_to_next_minute(now: dt.datetime) -> float:
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(COMMANDS)
     s = app.bot_data[KEY]
+    if s.digests.deliverer.bot is not app.bot:
+        await s.digests.deliverer.bot.initialize()
     await s.digests.load()
     jobs = app.job_queue
     assert jobs is not None  # the job-queue extra is a dependency
@@ -119,6 +129,10 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     found = app.bot_data.get(KEY)
     if isinstance(found, Services):
+        await found.digests.stop()  # a message in flight is left to the ledger's recovery
+        found.digests.deliverer.close()
+        if found.digests.deliverer.bot is not app.bot:
+            await found.digests.deliverer.bot.shutdown()
         found.feeds.close()
         found.archive.close()
         found.digests.ledger.close()

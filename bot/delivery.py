@@ -24,9 +24,14 @@ first sent to; after a migration the record also answers to the new id):
     other 400               the digest fails for good (its content is wrong); an error
     anything else           the part is uncertain (the answer may have come); an error
 
-A retried timeout may duplicate a message Telegram got but did not confirm in time; the
-read timeout is long (see `pool_size`) so that is rare. No exception escapes `deliver`
-except cancellation, which records the parts in flight as uncertain.
+A retried timeout may duplicate a message Telegram got but did not confirm in time, so
+the read timeout should be long (LeanRequest's is 20 s). No exception escapes `deliver`
+but cancellation, which records the parts in flight as uncertain. If the ledger cannot
+be written, nothing more is sent and the report says why (`stopped`).
+
+The Bot should be the Deliverer's own, on bot/transport.py's LeanRequest: PTB's
+HTTPXRequest costs ~2 ms of CPU a request here, which caps a fan-out near 400/s and,
+with many connections, adds enough jitter to draw 429s (measured; bench/fanout.py).
 """
 
 from __future__ import annotations
@@ -40,24 +45,33 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
-import httpx
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBUserWarning
 
+from bot.answers import call_back, is_gone, may_have_arrived, retry_seconds
+from bot.groupcommit import GroupCommit
 from bot.pacing import Pacer
 from summaries.ledger import Ledger
 
-__all__ = ["DeliveryReport", "Deliverer", "Outgoing"]
+__all__ = ["Deliverer", "DeliveryReport", "Outgoing"]
 
 _LOG = logging.getLogger(__name__)
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_GONE = ("chat not found", "user is deactivated", "peer_id_invalid", "bot was kicked",
-         "not a member", "have no rights to send", "chat_write_forbidden")
+# sendMessage goes through do_api_request: it returns Telegram's answer as a dict, where
+# send_message builds a Message with its entities, ~0.3 ms a message, a third of the
+# fan-out's CPU at 1,000/s (measured). PTB warns that send_message exists; we know.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+                        category=PTBUserWarning)
 
 
 @dataclass(frozen=True)
@@ -85,12 +99,13 @@ class DeliveryReport:
     errors: int = 0
     flood_waits: int = 0  # 429 answers
     retries: int = 0  # timeouts, 5xx and network errors retried
+    stopped: str | None = None  # why the fan-out stopped early: the ledger failed
 
 
 class _Job:
     """One digest being delivered: where it goes and which parts are left."""
 
-    __slots__ = ("item", "key", "target", "todo", "attempt")
+    __slots__ = ("attempt", "item", "key", "target", "todo")
 
     def __init__(self, item: Outgoing, key: int, target: int, todo: deque[int]) -> None:
         self.item, self.key, self.target, self.todo = item, key, target, todo
@@ -102,7 +117,7 @@ class Deliverer:
 
     def __init__(self, bot: Bot, ledger: Ledger, *, rate: float = 30.0,
                  per_chat_interval: float = 1.0, group_per_minute: int = 20,
-                 paid_broadcast: bool = False, max_retries: int = 5, concurrency: int = 64,
+                 paid_broadcast: bool = False, max_retries: int = 5, concurrency: int = 32,
                  backoff: float = 0.5,
                  on_blocked: Callable[[int, str], Awaitable[None]] | None = None,
                  on_migrated: Callable[[int, int], Awaitable[None]] | None = None,
@@ -115,14 +130,20 @@ class Deliverer:
         self._backoff = backoff
         self._on_blocked, self._on_migrated = on_blocked, on_migrated
         self._sleep, self._now = sleep, monotonic
-        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-sync")
-        self._sync_waiters: list[asyncio.Future[None]] = []
-        self._syncing = False
+        self._commit = GroupCommit(ledger.flush)
 
     @staticmethod
-    def pool_size(concurrency: int = 64) -> int:
-        """Connections the bot's HTTPXRequest needs for a fan-out beside its handlers."""
+    def pool_size(concurrency: int = 32) -> int:
+        """Connections the Bot's request needs: every send in flight, and some to spare."""
         return concurrency + 16
+
+    def _message(self, chat_id: int, text: str) -> dict[str, object]:
+        message: dict[str, object] = {"chat_id": chat_id, "text": text,
+                                      "parse_mode": ParseMode.HTML.value,
+                                      "link_preview_options": {"is_disabled": True}}
+        if self._paid:
+            message["allow_paid_broadcast"] = True
+        return message
 
     async def deliver(self, items: Iterable[Outgoing]) -> DeliveryReport:
         """Send every part not yet sent or uncertain; returns when all are done or given up."""
@@ -137,35 +158,14 @@ class Deliverer:
                 await asyncio.gather(*run.tasks, return_exceptions=True)
         return run.report
 
+    @property
+    def bot(self) -> Bot:
+        """The Bot the digests go through (the application's, or one of its own)."""
+        return self._bot
+
     def close(self) -> None:
-        self._syncer.shutdown(wait=True)
-
-    async def _durable(self) -> None:
-        """Wait until one fdatasync has covered every ledger line written before this call."""
-        waiter = asyncio.get_running_loop().create_future()
-        self._sync_waiters.append(waiter)
-        if not self._syncing:
-            self._syncing = True
-            asyncio.get_running_loop().create_task(self._sync_loop())
-        await waiter
-
-    async def _sync_loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while self._sync_waiters:
-                batch, self._sync_waiters = self._sync_waiters, []
-                try:
-                    await loop.run_in_executor(self._syncer, self._ledger.flush)
-                except Exception as error:  # a disk that cannot sync: no send may follow
-                    for waiter in batch:
-                        if not waiter.done():
-                            waiter.set_exception(error)
-                    continue
-                for waiter in batch:
-                    if not waiter.done():
-                        waiter.set_result(None)
-        finally:
-            self._syncing = False
+        """Stop the ledger's sync thread; call after the last `deliver`."""
+        self._commit.close()
 
 
 class _Run:
@@ -199,7 +199,8 @@ class _Run:
                 continue
             self._start(self.ready.popleft())
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        _LOG.error("digest delivery stopped: the ledger cannot be written (%s)", self.broken)
+        self.report.stopped = f"the ledger cannot be written: {self.broken}"
+        _LOG.error("digest delivery stopped: %s", self.report.stopped)
 
     def _admit_next(self, now: float) -> bool:
         """Take the next item off the iterator as a job: ready, waiting, or skipped."""
@@ -276,22 +277,25 @@ class _Run:
     async def _send(self, job: _Job, part: int) -> None:
         o, item = self.o, job.item
         try:
-            await o._durable()
+            await o._commit.wait()
+            await o._pacer.turn(job.target, item.is_group)
+        except asyncio.CancelledError:  # nothing left yet: it may go on a later call
+            self._note(o._ledger.not_sent, item.day, job.key, part, "cancelled")
+            raise
         except Exception as error:  # the begin may not be on disk: sending could duplicate
             self.broken = error
             return
-        await o._pacer.turn(job.target, item.is_group)  # cancelled here: surely not sent
         try:
-            message = await o._bot.send_message(
-                job.target, item.parts[part], parse_mode=ParseMode.HTML,
-                link_preview_options=_NO_PREVIEW, allow_paid_broadcast=o._paid or None)
+            answer = await o._bot.do_api_request("sendMessage", api_kwargs=o._message(
+                job.target, item.parts[part]))
+            message_id = int(answer["message_id"])
         except asyncio.CancelledError:
             self._note(o._ledger.uncertain, item.day, job.key, part)
             raise
         except Exception as error:
             await self._refused(job, part, error)
             return
-        if not self._note(o._ledger.sent, item.day, job.key, part, message.message_id):
+        if not self._note(o._ledger.sent, item.day, job.key, part, message_id):
             return
         self.report.sent_messages += 1
         job.todo.popleft()
@@ -307,8 +311,8 @@ class _Run:
         ledger = o._ledger
         if isinstance(error, RetryAfter):
             report.flood_waits += 1
-            o._pacer.pause(_retry_seconds(error))
-            _LOG.warning("Telegram asks to wait %.0f s (flood control)", _retry_seconds(error))
+            o._pacer.pause(retry_seconds(error))
+            _LOG.warning("Telegram asks to wait %.0f s (flood control)", retry_seconds(error))
             if self._note(ledger.not_sent, day, key, part, "429 flood control"):
                 self._again(job)
         elif isinstance(error, ChatMigrated):
@@ -316,13 +320,13 @@ class _Run:
             report.migrated[old] = job.target
             if (self._note(ledger.not_sent, day, key, part, "migrated")
                     and self._note(ledger.migrated, day, key, job.target)):
-                await _call(o._on_migrated, old, job.target)
+                await call_back(o._on_migrated, old, job.target)
                 self._again(job)
-        elif isinstance(error, Forbidden) or (isinstance(error, BadRequest) and _gone(error)):
+        elif isinstance(error, Forbidden) or (isinstance(error, BadRequest) and is_gone(error)):
             report.blocked.append(job.target)
             if (self._note(ledger.not_sent, day, key, part, error.message)
                     and self._note(ledger.failed, day, key, error.message)):
-                await _call(o._on_blocked, job.target, error.message)
+                await call_back(o._on_blocked, job.target, error.message)
         elif isinstance(error, BadRequest):  # the content itself: sending again cannot help
             report.errors += 1
             _LOG.error("digest for chat %s of %s refused: %s", job.target, day, error.message)
@@ -339,12 +343,16 @@ class _Run:
             report.errors += 1
             _LOG.warning("digest for chat %s of %s: giving up after %d tries: %s",
                          job.target, day, job.attempt, error.message)
-            if _may_have_arrived(error):
+            if may_have_arrived(error):
                 report.uncertain += 1
                 self._note(ledger.uncertain, day, key, part)
             else:
                 self._note(ledger.not_sent, day, key, part, error.message)
-        else:  # InvalidToken, a bug: the answer may have come, so never send it again
+        elif isinstance(error, TelegramError):  # InvalidToken, Conflict: refused, not sent
+            report.errors += 1
+            _LOG.error("digest for chat %s of %s refused: %s", job.target, day, error.message)
+            self._note(ledger.not_sent, day, key, part, error.message)
+        else:  # a bug after the answer came, perhaps: never send it again
             report.errors += 1
             _LOG.error("digest for chat %s of %s failed", job.target, day, exc_info=error)
             report.uncertain += 1
@@ -363,32 +371,3 @@ class _Run:
             self.wake.set()
             return False
         return True
-
-
-async def _call(callback: Callable[[int, Any], Awaitable[None]] | None, *args: Any) -> None:
-    if callback is None:
-        return
-    try:
-        await callback(*args)
-    except Exception:
-        _LOG.exception("a delivery callback failed")
-
-
-def _gone(error: BadRequest) -> bool:
-    text = error.message.lower()
-    return any(reason in text for reason in _GONE)
-
-
-def _retry_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
-
-
-def _may_have_arrived(error: NetworkError) -> bool:
-    """False only when the request surely never reached Telegram, or it answered an error."""
-    cause = error.__cause__
-    if cause is None:
-        return isinstance(error, TimedOut)  # PTB raises 5xx answers without a cause
-    return not isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))

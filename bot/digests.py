@@ -11,6 +11,7 @@ after a restart is the same digest.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -96,6 +97,13 @@ class Digests:
         outgoing = await self._compose_all(due)
         self._running = asyncio.create_task(self._deliver(outgoing))
 
+    async def stop(self) -> None:
+        """End a running fan-out (shutdown); what was sent is in the ledger."""
+        if self._running is not None and not self._running.done():
+            self._running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._running
+
     async def idle(self) -> None:
         """Wait for a running fan-out to finish (tests, and a clean shutdown)."""
         if self._running is not None:
@@ -112,6 +120,7 @@ class Digests:
         for item in outgoing:
             if not item.parts:  # a quiet reader with nothing new: the day is done, unsent
                 self.ledger.begin(item.day, item.chat_id, 0, 1, item.since, item.until)
+                self.ledger.not_sent(item.day, item.chat_id, 0, QUIET)
                 self.ledger.failed(item.day, item.chat_id, QUIET)
         report = await self.deliverer.deliver([item for item in outgoing if item.parts])
         done = []

@@ -5,12 +5,7 @@ re-scans every connection on each state change; measured with cProfile), which c
 event loop near 400 messages/s before PTB's own ~0.5 ms. This one costs about 0.1 ms:
 it speaks only what Bot API calls need, a JSON POST over keep-alive connections (TLS via
 asyncio for https) and a Content-Length or chunked answer. Requests with files go to an
-HTTPXRequest.
-
-With `trim_messages=True` the `text` and `entities` Telegram echoes back in a sent
-message are dropped before PTB sees them: building the entities costs PTB ~0.3 ms per
-message, more than everything else a fan-out does, and a fan-out needs only the
-message id. Only for a Bot that does nothing but fan-outs. Errors map like HTTPXRequest's: TimedOut and NetworkError, with an httpx
+HTTPXRequest. Errors map like HTTPXRequest's: TimedOut and NetworkError, with an httpx
 exception as the cause when the request surely never left (connect, pool), so the
 Deliverer can tell "not sent" from "may have arrived".
 """
@@ -18,7 +13,6 @@ Deliverer can tell "not sent" from "may have arrived".
 from __future__ import annotations
 
 import asyncio
-import json
 import ssl
 from urllib.parse import urlsplit
 
@@ -39,8 +33,7 @@ class LeanRequest(BaseRequest):
 
     def __init__(self, *, connection_pool_size: int = 32, read_timeout: float = 20.0,
                  write_timeout: float = 5.0, connect_timeout: float = 5.0,
-                 pool_timeout: float = 5.0, trim_messages: bool = False) -> None:
-        self._trim = trim_messages
+                 pool_timeout: float = 5.0) -> None:
         self._read, self._write = read_timeout, write_timeout
         self._connect, self._pool = connect_timeout, pool_timeout
         self._slots = asyncio.Semaphore(connection_pool_size)
@@ -85,14 +78,11 @@ class LeanRequest(BaseRequest):
             raise TimedOut("Pool timeout: request was not sent") from httpx.PoolTimeout("pool")
         try:
             stream = await self._stream(origin, _value(connect_timeout, self._connect))
-            code, answer = await self._exchange(origin, stream, head + body,
-                                                _value(write_timeout, self._write),
-                                                _value(read_timeout, self._read))
+            return await self._exchange(origin, stream, head + body,
+                                        _value(write_timeout, self._write),
+                                        _value(read_timeout, self._read))
         finally:
             self._slots.release()
-        if self._trim and code == 200 and parts.path.endswith("/sendMessage"):
-            answer = _trimmed(answer)
-        return code, answer
 
     async def _stream(self, origin: _Origin, timeout: float) -> _Stream:
         idle = self._idle.get(origin)
@@ -162,17 +152,6 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     if length is None:
         return int(code), await reader.read(), False
     return int(code), await reader.readexactly(length), keep
-
-
-def _trimmed(answer: bytes) -> bytes:
-    try:
-        payload = json.loads(answer)
-        result = payload["result"]
-        result.pop("entities", None)
-        result["text"] = "…"  # PTB wants a message; the id is what counts
-    except (ValueError, KeyError, TypeError):
-        return answer
-    return json.dumps(payload).encode()
 
 
 def _value(given: ODVInput[float], default: float) -> float:

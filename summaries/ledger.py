@@ -1,18 +1,6 @@
 """The delivery ledger: which part of which digest reached which chat, across kill -9.
 
-One append-only text file per local date of the digests, DATA/ledger/YYYY-MM-DD.log:
-
-    newsbot-ledger 1                               the format, first line
-    B <chat> <part> <parts> <since> <until>        first begin of a chat's digest that day
-    B <chat> <part>                                a later part begins
-    S <chat> <part> <message id>                   sent: Telegram accepted it
-    E <chat> <part> <reason>                       no delivery confirmed: may be sent again
-    U <chat> <part>                                uncertain: Telegram may or may not have it
-    F <chat> <reason>                              failed for good (blocked, chat not found)
-    M <chat> <new chat>                            the group became a supergroup
-
-`since`/`until` are epoch seconds (microseconds after a dot), so a restarted bot can
-compose the identical digest again. Parts count from 0.
+One append-only file per local date of the digests (format: ledgerfile.py).
 
 The protocol is begin, send, outcome. A begin is on disk (write + fdatasync) before the
 message leaves, so after a crash every begun part without an outcome is one Telegram may
@@ -33,24 +21,27 @@ short lines. The ledger keeps its own flock (DATA/ledger/.lock): one writer at a
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from summaries.errors import StoreFormatError
+from summaries.ledgerfile import (
+    SUFFIX,
+    ChatState,
+    DayFile,
+    day_of,
+    load_day,
+    one_line,
+    open_for_append,
+    stamp,
+)
 from summaries.lock import WriterLock
-from summaries.storage import fsync_dir
 
-__all__ = ["DigestRecord", "Ledger", "LEDGER_DIR"]
+__all__ = ["LEDGER_DIR", "DigestRecord", "Ledger"]
 
 LEDGER_DIR = "ledger"
-_HEADER = b"newsbot-ledger 1\n"
-_SUFFIX = ".log"
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,36 +69,6 @@ class DigestRecord:
         return self.failed is not None or len(self.sent | self.uncertain) >= self.parts
 
 
-class _Chat:
-    """A chat's digest while loaded; parts as bit masks to stay small at 100,000 chats."""
-
-    __slots__ = ("parts", "since", "until", "sent", "uncertain", "open", "failed", "moved")
-
-    def __init__(self, parts: int, since: dt.datetime, until: dt.datetime) -> None:
-        self.parts, self.since, self.until = parts, since, until
-        self.sent = self.uncertain = self.open = 0
-        self.failed: str | None = None
-        self.moved: int | None = None
-
-
-class _Day:
-    """One day's file: its chats, migration aliases and (once written to) its descriptor."""
-
-    def __init__(self, path: Path, chats: dict[int, _Chat], aliases: dict[int, int]) -> None:
-        self.path, self.chats, self.aliases = path, chats, aliases
-        self.fd: int | None = None
-        self.dirty = False  # lines appended since the last fdatasync
-
-    def find(self, chat_id: int) -> tuple[int, _Chat] | None:
-        state = self.chats.get(chat_id)
-        if state is not None:
-            return chat_id, state
-        original = self.aliases.get(chat_id)
-        if original is not None:
-            return original, self.chats[original]
-        return None
-
-
 class Ledger:
     """The delivery ledger of a data folder; open with `Ledger.open`, one writer at a time.
 
@@ -117,7 +78,7 @@ class Ledger:
     def __init__(self, folder: Path, lock: WriterLock) -> None:
         self.folder = folder
         self._lock = lock
-        self._days: dict[dt.date, _Day] = {}
+        self._days: dict[dt.date, DayFile] = {}
         self._mutex = threading.Lock()
 
     @classmethod
@@ -126,9 +87,9 @@ class Ledger:
         folder = Path(data_dir) / LEDGER_DIR
         folder.mkdir(parents=True, exist_ok=True)
         lock = WriterLock.acquire(folder)
-        oldest = (today or dt.datetime.now(dt.timezone.utc).date()) - dt.timedelta(keep_days)
+        oldest = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(keep_days)
         for entry in os.scandir(folder):
-            day = _day_of(entry.name)
+            day = day_of(entry.name)
             if day is not None and day < oldest:
                 os.unlink(entry.path)
         return cls(folder, lock)
@@ -162,8 +123,8 @@ class Ledger:
             record = self._day(day)
             found = record.find(chat_id)
             if found is None:
-                line = f"B {chat_id} {part} {parts} {_stamp(since)} {_stamp(until)}\n"
-                state = record.chats[chat_id] = _Chat(parts, since, until)
+                line = f"B {chat_id} {part} {parts} {stamp(since)} {stamp(until)}\n"
+                state = record.chats[chat_id] = ChatState(parts, since, until)
             else:
                 chat_id, state = found
                 line = f"B {chat_id} {part}\n"
@@ -176,7 +137,7 @@ class Ledger:
 
     def not_sent(self, day: dt.date, chat_id: int, part: int, reason: str) -> None:
         """`part` surely did not arrive; a later delivery may send it again."""
-        self._outcome(day, chat_id, part, "E", _one_line(reason))
+        self._outcome(day, chat_id, part, "E", one_line(reason))
 
     def uncertain(self, day: dt.date, chat_id: int, part: int) -> None:
         """`part` may or may not have arrived (e.g. a read timeout); it is never resent."""
@@ -187,7 +148,7 @@ class Ledger:
         with self._mutex:
             record = self._day(day)
             chat_id, state = self._known(record, chat_id)
-            state.failed = _one_line(reason)
+            state.failed = one_line(reason)
             self._append(record, f"F {chat_id} {state.failed}\n", sync=True)
 
     def migrated(self, day: dt.date, chat_id: int, new_chat_id: int) -> None:
@@ -249,19 +210,21 @@ class Ledger:
             self._append(record, line, sync=kind == "U")
 
     @staticmethod
-    def _known(record: _Day, chat_id: int) -> tuple[int, _Chat]:
+    def _known(record: DayFile, chat_id: int) -> tuple[int, ChatState]:
         found = record.find(chat_id)
         if found is None:
             raise ValueError(f"chat {chat_id} has no digest begun on {record.path.stem}")
         return found
 
-    def _day(self, day: dt.date) -> _Day:
+    def _day(self, day: dt.date) -> DayFile:
         """The loaded day; loading it turns a dead writer's open parts into uncertain ones."""
         record = self._days.get(day)
         if record is None:
-            path = self.folder / f"{day.isoformat()}{_SUFFIX}"
-            record = self._days[day] = _load(path)
+            path = self.folder / f"{day.isoformat()}{SUFFIX}"
+            record = self._days[day] = load_day(path)
             for chat_id, state in record.chats.items():
+                if not state.open:
+                    continue
                 for part in range(state.parts):
                     if state.open >> part & 1:
                         state.open &= ~(1 << part)
@@ -271,81 +234,15 @@ class Ledger:
                 os.fdatasync(record.fd)
         return record
 
-    def _append(self, record: _Day, line: str, *, sync: bool) -> None:
+    def _append(self, record: DayFile, line: str, *, sync: bool) -> None:
         if record.fd is None:
-            record.fd = _open_for_append(record.path)
+            record.fd = open_for_append(record.path)
         os.write(record.fd, line.encode())
         if sync:
             record.dirty = False
             os.fdatasync(record.fd)
         else:
             record.dirty = True
-
-
-def _open_for_append(path: Path) -> int:
-    """The file's O_APPEND descriptor, created with its header (and made durable) if new."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    if os.fstat(fd).st_size == 0:
-        os.write(fd, _HEADER)
-        os.fdatasync(fd)
-        fsync_dir(path.parent)
-    return fd
-
-
-def _load(path: Path) -> _Day:
-    """Parse a day's file; cut a torn last line off so the next append starts clean."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return _Day(path, {}, {})
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        _LOG.warning("%s: cutting off a torn last line (%d bytes)", path, len(data) - end)
-        os.truncate(path, end)
-        data = data[:end]
-    if data and not data.startswith(_HEADER):
-        raise StoreFormatError(f"ledger file {path} is not a newsbot ledger of format 1")
-    chats: dict[int, _Chat] = {}
-    aliases: dict[int, int] = {}
-    lines = data.split(b"\n")
-    for number, line in enumerate(lines[1:-1], 2):
-        try:
-            _apply(line, chats, aliases)
-        except (ValueError, KeyError, IndexError):
-            _LOG.warning("%s:%d: skipping an unreadable line %r", path, number, line[:80])
-    day = _Day(path, chats, aliases)
-    if data:
-        day.fd = _open_for_append(path)
-    return day
-
-
-def _apply(line: bytes, chats: dict[int, _Chat], aliases: dict[int, int]) -> None:
-    kind = line[:1]
-    fields = line.split(b" ", 3)
-    chat_id = int(fields[1])
-    if kind == b"B":
-        state = chats.get(chat_id)
-        if state is None:
-            parts, since, until = line.split(b" ")[3:6]
-            state = chats[chat_id] = _Chat(int(parts), _parse_stamp(since), _parse_stamp(until))
-        state.open |= 1 << int(fields[2])
-        return
-    if kind == b"F":
-        chats[chat_id].failed = line[len(fields[0]) + len(fields[1]) + 2:].decode(errors="replace")
-        return
-    if kind == b"M":
-        new_chat_id = int(fields[2])
-        chats[chat_id].moved = new_chat_id
-        aliases[new_chat_id] = chat_id
-        return
-    state, bit = chats[chat_id], 1 << int(fields[2])
-    state.open &= ~bit
-    if kind == b"S":
-        state.sent |= bit
-    elif kind == b"U":
-        state.uncertain |= bit
-    elif kind != b"E":
-        raise ValueError(f"unknown record {kind!r}")
 
 
 _SETS: dict[int, frozenset[int]] = {}
@@ -359,33 +256,6 @@ def _parts(mask: int) -> frozenset[int]:
     return found
 
 
-def _record(day: dt.date, chat_id: int, state: _Chat) -> DigestRecord:
+def _record(day: dt.date, chat_id: int, state: ChatState) -> DigestRecord:
     return DigestRecord(chat_id, day, state.parts, state.since, state.until, _parts(state.sent),
                         _parts(state.uncertain), state.failed, _parts(state.open), state.moved)
-
-
-def _stamp(moment: dt.datetime) -> str:
-    """Exact epoch seconds: integer arithmetic, since a float loses microseconds."""
-    if moment.tzinfo is None:
-        raise ValueError("since/until must be timezone-aware")
-    delta = moment - _EPOCH
-    seconds = delta.days * 86_400 + delta.seconds
-    return f"{seconds}.{delta.microseconds:06d}" if delta.microseconds else str(seconds)
-
-
-def _parse_stamp(raw: bytes) -> dt.datetime:
-    seconds, _, micro = raw.partition(b".")
-    return _EPOCH + dt.timedelta(seconds=int(seconds), microseconds=int(micro or b"0"))
-
-
-def _one_line(reason: str) -> str:
-    return " ".join(reason.split()) or "-"
-
-
-def _day_of(name: str) -> dt.date | None:
-    if not name.endswith(_SUFFIX):
-        return None
-    try:
-        return dt.date.fromisoformat(name.removesuffix(_SUFFIX))
-    except ValueError:
-        return None

@@ -22,8 +22,8 @@ from bot.delivery import Deliverer, Outgoing
 from summaries.ledger import Ledger
 
 DAY = dt.date(2026, 3, 29)
-SINCE = dt.datetime(2026, 3, 28, 6, tzinfo=dt.timezone.utc)
-UNTIL = dt.datetime(2026, 3, 29, 6, tzinfo=dt.timezone.utc)
+SINCE = dt.datetime(2026, 3, 28, 6, tzinfo=dt.UTC)
+UNTIL = dt.datetime(2026, 3, 29, 6, tzinfo=dt.UTC)
 
 
 def parts_of(chat: int) -> int:

@@ -19,18 +19,23 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery import Deliverer, DeliveryReport, Outgoing
+from bot.transport import LeanRequest
 from summaries.ledger import Ledger
 from tests.fakes import FakeBotApi
 
 T = TypeVar("T")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.date(2026, 3, 29)
 SINCE = dt.datetime(2026, 3, 28, 6, tzinfo=UTC)
 UNTIL = dt.datetime(2026, 3, 29, 6, tzinfo=UTC)
 
 
 class Clock:
-    """Virtual time: sleeping advances it at once."""
+    """Virtual time: a sleep ends on the next turn of the loop, at the time it was due.
+
+    Sleeps overlap as real ones do: two tasks sleeping 1 s from the same instant both
+    wake 1 s later, not 2 s (time only moves forward, to the latest wake-up so far).
+    """
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -41,14 +46,25 @@ class Clock:
 
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.now += seconds
+        due = self.now + seconds
         await asyncio.sleep(0)
+        self.now = max(self.now, due)
 
 
 def digest(chat_id: int, parts: int = 1, *, is_group: bool = False, day: dt.date = DAY,
            text: str = "<b>News</b> for {chat}, part {part}") -> Outgoing:
     return Outgoing(chat_id, day, tuple(text.format(chat=chat_id, part=n) for n in range(parts)),
                     SINCE, UNTIL, is_group)
+
+
+_transport = {"name": "httpx"}
+
+
+@pytest.fixture(params=["httpx", "lean"], autouse=True)
+def transport(request: pytest.FixtureRequest) -> str:
+    """Every test runs through PTB's HTTPXRequest and through bot/transport.py's LeanRequest."""
+    _transport["name"] = request.param
+    return str(request.param)
 
 
 @pytest.fixture
@@ -64,7 +80,13 @@ def deliver(fake: FakeBotApi, ledger: Ledger, items: list[Outgoing], *,
     clock = clock or Clock()
 
     async def run() -> DeliveryReport:
-        request = HTTPXRequest(connection_pool_size=Deliverer.pool_size(8), read_timeout=read_timeout)
+        request: HTTPXRequest | LeanRequest
+        if _transport["name"] == "lean":
+            request = LeanRequest(connection_pool_size=Deliverer.pool_size(8),
+                                  read_timeout=read_timeout)
+        else:
+            request = HTTPXRequest(connection_pool_size=Deliverer.pool_size(8),
+                                   read_timeout=read_timeout)
         async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
             deliverer = Deliverer(bot, ledger, concurrency=8, sleep=clock.sleep,
                                   monotonic=clock.monotonic, **options)

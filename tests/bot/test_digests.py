@@ -182,3 +182,25 @@ def test_a_new_subscription_waits_for_its_time(digest_bot: BotHarness, fake: Fak
     assert f"Next: {tomorrow:%a %d %b}, {earlier}." in reply.text
     digest_bot.tick()
     assert digests_to(fake, READER) == []
+
+
+def test_paid_broadcast_rates_send_through_the_lean_client(data: Path, fake: FakeBotApi,
+                                                           clock: SetClock) -> None:
+    import dataclasses
+
+    from bot.config import DigestConfig
+
+    config = dataclasses.replace(make_config(data, fake),
+                                 digest=DigestConfig(rate=500, paid_broadcast=True))
+    bot = BotHarness(config, fake, clock).start()
+    try:
+        assert bot.digests.deliverer.bot is not bot.app.bot
+        bot.say(f"/subscribe {_at(clock, 1)}")
+        clock.current += dt.timedelta(minutes=1)
+        bot.tick()
+    finally:
+        bot.stop()
+    (sent,) = digests_to(fake, READER)
+    assert sent.startswith("Your news for ")
+    (call,) = [c for c in fake.calls("sendMessage") if c.params["text"].startswith("<b>Your news")]
+    assert call.params.get("allow_paid_broadcast") in (True, "true", "True")

@@ -10,7 +10,7 @@ import pytest
 from summaries.errors import StoreFormatError, StoreLocked
 from summaries.ledger import Ledger
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.date(2026, 3, 29)
 SINCE = dt.datetime(2026, 3, 28, 6, 0, tzinfo=UTC)
 UNTIL = dt.datetime(2026, 3, 29, 6, 0, 0, 123456, tzinfo=UTC)
