@@ -1,15 +1,30 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from summaries.ingest import find_files, ingest
 from summaries.store import Store
 from tests.bot.harness import BotHarness, make_config
 from tests.conftest import SAMPLES
 from tests.fakes import FakeBotApi
+
+
+Run = tuple[int, str, str]  # exit status, standard output, standard error
+
+
+@pytest.fixture
+def newsbot(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """The `newsbot` command run in this process, as (status, out, err)."""
+    def run(*argv: str) -> Run:
+        code = main(list(argv))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
 
 
 @pytest.fixture

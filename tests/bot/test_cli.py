@@ -6,22 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from summaries.store import Store
 from tests.conftest import SAMPLES
-
-Run = tuple[int, str, str]
-
-
-@pytest.fixture
-def newsbot(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def run(*argv: str) -> Run:
-        code = main(list(argv))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
-
 
 def test_ingest_then_articles_of_the_newest_day(newsbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = str(tmp_path / "data")

@@ -5,28 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from summaries.store import Store
 from tests.fakes.newssite import Entry, NewsSite
 from tests.summaries.sources.conftest import article_text, paragraphs
-
-Run = tuple[int, str, str]
-
 
 @pytest.fixture
 def site() -> Iterator[NewsSite]:
     with NewsSite() as running:
         yield running
-
-
-@pytest.fixture
-def newsbot(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def run(*argv: str) -> Run:
-        code = main(list(argv))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
 
 
 def _config(tmp_path: Path, sources: dict[str, str]) -> str:
