@@ -74,7 +74,7 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
     async def migrated(old: int, new: int) -> None:
         await digests.migrated(old, new)
 
-    sender = app.bot
+    sender: Bot = app.bot
     if request is None and config.digest.rate > LEAN_ABOVE:
         # At paid-broadcast rates httpx's per-request cost (~2 ms) is the limit: digests
         # then go through a lean keep-alive client of their own (measured: bench/fanout.py).

@@ -24,6 +24,7 @@ from bot.delivery import Deliverer, Outgoing
 from bot.render import Segment, digest as digest_segments, to_messages
 from bot.schedule import Due, Schedule, due_instant
 from bot.subscriptions import Subscription
+from summaries.article import Article
 from summaries.digest import select
 from summaries.ledger import Ledger
 
@@ -135,8 +136,11 @@ class Digests:
         log.info("digests: %s", report)
 
     async def _compose_all(self, due: Iterable[Due]) -> list[Outgoing]:
+        """Each due reader's digest; readers with the same window and settings share one."""
+        due = list(due)
         sentences = await self.archive.sentences_many([d.chat_id for d in due])
-        windows: dict[tuple[dt.datetime, dt.datetime], list] = {}  # type: ignore[type-arg]
+        windows: dict[tuple[dt.datetime, dt.datetime], list[Article]] = {}
+        composed: dict[tuple[object, ...], tuple[str, ...]] = {}
         outgoing = []
         for item in due:
             sub = self.subscriptions.get(item.chat_id)
@@ -145,9 +149,11 @@ class Digests:
             since, until = self._window(sub, item)
             if (since, until) not in windows:
                 windows[(since, until)] = await self.archive.ingested_between(since, until)
-            parts = self.compose(sub, item.day, windows[(since, until)],
-                                 sentences.get(sub.chat_id, self.archive.default_sentences))
-            outgoing.append(Outgoing(chat_id=sub.chat_id, day=item.day, parts=parts,
+            length = sentences.get(sub.chat_id, self.archive.default_sentences)
+            key = (since, until, item.day, sub.count, sub.include, sub.exclude, sub.quiet, length)
+            if key not in composed:
+                composed[key] = self.compose(sub, item.day, windows[(since, until)], length)
+            outgoing.append(Outgoing(chat_id=sub.chat_id, day=item.day, parts=composed[key],
                                      since=since, until=until, is_group=sub.is_group))
         return outgoing
 
@@ -159,7 +165,7 @@ class Digests:
         since = sub.last_until if sub.last_until and sub.last_until < until else until - FIRST_WINDOW
         return since, until
 
-    def compose(self, sub: Subscription, day: dt.date, articles: list, sentences: int  # type: ignore[type-arg]
+    def compose(self, sub: Subscription, day: dt.date, articles: list[Article], sentences: int
                 ) -> tuple[str, ...]:
         """The digest's messages; no message at all when nothing is new and the reader is quiet."""
         items = select(articles, count=sub.count, include=sub.include, exclude=sub.exclude)
