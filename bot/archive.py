@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from bot.subscriptions import Subscription
-from summaries.article import Article
+from summaries.article import Article, Headline
 from summaries.digest import in_window, window_days
 from summaries.corpus import parse_bytes
 from summaries.ingest import IngestReport, ingest_drafts
@@ -46,6 +46,9 @@ class Archive:
     async def story(self, article: Article) -> list[Article]:
         """The other articles of its story, oldest first."""
         return await self._run(self.store.story, article)
+
+    async def headlines(self, day: dt.date) -> list[Headline]:
+        return await self._run(self.store.headlines, day)
 
     async def by_date(self, day: dt.date) -> list[Article]:
         return await self._run(self.store.by_date, day)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot import cli_feeds
 from bot.config import Config, ConfigError, StoreConfig, load_config
-from summaries.article import Article
+from summaries.article import Headline
 from summaries.clean import strip_dateline
 from summaries.corpus import decode_text, parse_date
 from summaries.errors import InputError, NewsbotError
@@ -102,7 +102,7 @@ def run_ingest(args: argparse.Namespace, config: Config) -> int:
     return 1 if report.rejected else 0
 
 
-def _format_article(number: int, article: Article, sentences: int) -> str:
+def _format_article(number: int, article: Headline, sentences: int) -> str:
     meta = " · ".join(x for x in (article.place, article.source, article.id) if x)
     summary = textwrap.fill(" ".join(article.summary(sentences)), WIDTH, initial_indent="   ",
                             subsequent_indent="   ")
@@ -118,7 +118,7 @@ def run_articles(args: argparse.Namespace, config: Config) -> int:
             print("The archive is empty: add articles with 'newsbot ingest PATH'.")
             return 0
         day = asked or days[-1]
-        articles = store.by_date(day)
+        articles = store.headlines(day)
     if not articles:
         nearest = sorted(days, key=lambda d: abs((d - day).days))[:3]
         listed = ", ".join(d.isoformat() for d in sorted(nearest))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from summaries.article import Article
+from summaries.article import Article, Headline
 from summaries.digest import DigestItem
 
 MAX_MESSAGE_UNITS = 4096
@@ -127,7 +127,7 @@ def full_text(article: Article) -> list[Segment]:
     return segments
 
 
-def lead(article: Article) -> str:
+def lead(article: Article | Headline) -> str:
     """The best sentence that is not already the title (titles are often cut from the lead)."""
     stem = article.title.rstrip("…").rstrip()
     best = next((s.text for s in article.ranked if not s.text.startswith(stem)), "")
@@ -136,7 +136,7 @@ def lead(article: Article) -> str:
     return best[:LEAD_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def article_list(heading: str, articles: Sequence[Article], first_number: int,
+def article_list(heading: str, articles: Sequence[Article | Headline], first_number: int,
                  footer: str = "") -> list[Segment]:
     """A numbered page of titles, each with its lead; the buttons open them by number."""
     segments = [Segment(heading, "b", gap="")]

@@ -74,8 +74,12 @@ class Article:
 
     def summary(self, sentences: int = 3) -> list[str]:
         """The `sentences` best-ranked sentences, in article order."""
-        chosen = sorted(self.ranked[: max(sentences, 0)], key=lambda s: s.position)
-        return [s.text for s in chosen]
+        return summary_of(self.ranked, sentences)
+
+    def headline(self) -> Headline:
+        """The article without its body, as lists show it."""
+        return Headline(self.id, self.date, self.title, self.language, self.ranked,
+                        self.place, self.source, self.url, self.ingested, self.story)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; `from_dict` reverses it."""
@@ -110,4 +114,53 @@ class Article:
             url=data.get("url", ""),
             ingested=dt.datetime.fromisoformat(data["ingested"]),
             story=data.get("story", ""),
+        )
+
+
+def summary_of(ranked: tuple[RankedSentence, ...], sentences: int) -> list[str]:
+    chosen = sorted(ranked[: max(sentences, 0)], key=lambda s: s.position)
+    return [s.text for s in chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """An article without its body: what a day's list shows, a fifth of the bytes to read.
+
+    A separate type, not an Article with an empty text, so nothing can search or show a
+    body that was never loaded.
+    """
+
+    id: str
+    date: dt.date
+    title: str
+    language: str
+    ranked: tuple[RankedSentence, ...]
+    place: str
+    source: str
+    url: str
+    ingested: dt.datetime
+    story: str = ""
+
+    def summary(self, sentences: int = 3) -> list[str]:
+        """The `sentences` best-ranked sentences, in article order."""
+        return summary_of(self.ranked, sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id, "date": self.date.isoformat(), "title": self.title,
+            "language": self.language, "ranked": [[s.position, s.text] for s in self.ranked],
+            "place": self.place, "source": self.source, "url": self.url,
+            "ingested": self.ingested.isoformat(),
+        }
+        if self.story:
+            data["story"] = self.story
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Headline:
+        return cls(
+            data["id"], dt.date.fromisoformat(data["date"]), data["title"], data["language"],
+            tuple([_ranked(p, t) for p, t in data["ranked"]]), data.get("place", ""),
+            data.get("source", ""), data.get("url", ""),
+            dt.datetime.fromisoformat(data["ingested"]), data.get("story", ""),
         )

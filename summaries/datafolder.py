@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import orjson
 
-from summaries.article import Article
+from summaries.article import Article, Headline
 from summaries.errors import StoreError, StoreFormatError
 from summaries.filecache import Stamp, StatCache
 from summaries.lock import LOCK_NAME
@@ -34,6 +34,7 @@ from summaries.partition import (
     HEADER_SIZE,
     Chunk,
     ChunkIndex,
+    decode_headlines,
     decode_partition,
     scan_year,
 )
@@ -81,6 +82,9 @@ class DataFolder:
         self._indexes: StatCache[ChunkIndex] = StatCache(
             INDEX_CACHE_BYTES, sole_writer=sole_writer
         )
+        self._headlines: StatCache[tuple[int, list[Headline]]] = StatCache(
+            PARTITION_CACHE_BYTES, sole_writer=sole_writer
+        )
         self._headers: StatCache[tuple[int, int]] = StatCache(
             1 << 20, sole_writer=sole_writer
         )
@@ -126,8 +130,8 @@ class DataFolder:
 
     def clear(self) -> None:
         """Drop every cache."""
-        for cache in (self._partitions, self._indexes, self._headers, self._years,
-                      self._year_days):
+        for cache in (self._partitions, self._indexes, self._headlines, self._headers,
+                      self._years, self._year_days):
             cache.clear()
 
     # --- listings -----------------------------------------------------------------------
@@ -193,6 +197,16 @@ class DataFolder:
         path = chunk.path(self.articles)
         found = _load(path, self._partitions, lambda raw: Partition(decode_partition(path, raw)))
         return Partition([]) if found is None else found
+
+    def headlines(self, chunk: Chunk) -> list[Headline]:
+        """The chunk's articles without bodies: from its headlines file when that matches
+        the partition, else from the partition itself (an older store, a racing reader)."""
+        path = chunk.headlines(self.articles)
+        found = _load(path, self._headlines, lambda raw: decode_headlines(path, raw))
+        partition_stamp = Stamp.of(chunk.path(self.articles))
+        if found is not None and partition_stamp is not None and found[0] == partition_stamp.size:
+            return found[1]
+        return [article.headline() for article in self.partition(chunk).articles]
 
     def index(self, chunk: Chunk) -> ChunkIndex:
         """The chunk's ids and Bloom filter, from its sidecar when that matches the chunk."""

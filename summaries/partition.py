@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import orjson
 
-from summaries.article import Article, article_date_from_id
+from summaries.article import Article, Headline, article_date_from_id
 from summaries.bloom import BloomFilter, words
 from summaries.errors import InputError, StoreError, StoreFormatError
 
@@ -37,6 +37,7 @@ _ID_LENGTH = len("YYYYMMDD-0123456789")
 _HEADER = struct.Struct("<4sHxxIIIQ")
 HEADER_SIZE = _HEADER.size
 _MAGIC = b"NBIX"
+_HEADS_KIND = "newsbot-headlines"
 _SIDECAR_VERSION = 2  # 2: story roots are in the filter too (see story_token)
 
 
@@ -54,6 +55,10 @@ class Chunk(NamedTuple):
     def sidecar(self, articles_dir: Path) -> Path:
         """Where the chunk's ids and Bloom filter live."""
         return self.path(articles_dir).with_suffix(".idx")
+
+    def headlines(self, articles_dir: Path) -> Path:
+        """Where the chunk's articles without their bodies live (for day lists)."""
+        return self.path(articles_dir).with_suffix(".heads")
 
 
 def scan_year(folder: Path) -> dict[dt.date, list[int]]:
@@ -111,6 +116,25 @@ def encode_partition(chunk: Chunk, articles: Iterable[Article]) -> bytes:
             "articles": [article.to_dict() for article in articles],
         }
     )
+
+
+def encode_headlines(articles: Iterable[Article], partition_size: int) -> bytes:
+    """The headlines file: the chunk's articles without bodies, and the size of the
+    partition file they were taken from, so a stale one is noticed (like the sidecar)."""
+    return orjson.dumps({"kind": _HEADS_KIND, "partition_size": partition_size,
+                         "articles": [a.headline().to_dict() for a in articles]})
+
+
+def decode_headlines(path: Path, raw: bytes) -> tuple[int, list[Headline]]:
+    """(partition size, headlines) of a headlines file; StoreError when it is damaged."""
+    with _collector_paused():
+        try:
+            data = orjson.loads(raw)
+            if not isinstance(data, dict) or data.get("kind") != _HEADS_KIND:
+                raise ValueError("not a headlines file")
+            return int(data["partition_size"]), [Headline.from_dict(r) for r in data["articles"]]
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise StoreError(f"headlines file {path} is corrupt ({error})") from None
 
 
 def decode_partition(path: Path, raw: bytes) -> list[Article]:

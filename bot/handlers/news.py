@@ -14,7 +14,7 @@ from bot.dates import looks_like_date, parse_when
 from bot.handlers.replies import say, send, show
 from bot.render import article_card, article_list, full_text
 from bot.services import services
-from summaries.article import Article, article_date_from_id
+from summaries.article import Article, Headline, article_date_from_id
 
 LIST_LIMIT = 50  # articles one list can page through
 SEARCHES_KEPT = 20  # per chat, so old "next page" buttons keep working for a while
@@ -25,7 +25,7 @@ def _pages(total: int, size: int) -> int:
 
 
 async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str,
-                     articles: Sequence[Article], page: int, kind: keyboards.Kind,
+                     articles: Sequence[Article | Headline], page: int, kind: keyboards.Kind,
                      key: tuple[object, ...]) -> None:
     size = services(context).telegram.page_size
     pages = _pages(len(articles), size)
@@ -52,7 +52,7 @@ async def show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE, page: 
 async def show_day(update: Update, context: ContextTypes.DEFAULT_TYPE, day: dt.date,
                    page: int) -> None:
     archive = services(context).archive
-    articles = await archive.by_date(day)
+    articles = await archive.headlines(day)
     if articles:
         heading = f"{day:%A, %d %B %Y} — {_count(len(articles))}"
         await _show_list(update, context, heading, articles, page, "d", (f"{day:%Y%m%d}",))

@@ -261,3 +261,29 @@ def test_story_members_are_found_through_the_sidecars(tmp_path: Path) -> None:
         assert [a.id for a in store.story(first)] == [second.id]
         assert [a.id for a in store.story(second)] == [first.id]
         assert store.story(unrelated[3]) == []
+
+
+def test_headlines_are_the_days_articles_without_bodies(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Story {n} about the harbour. It goes on.", f"Title {n}") for n in range(3)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored[:2])
+        store.add(stored[2:])  # a second batch rewrites the chunk and its headlines
+    with Store.open(tmp_path / "data", writable=False) as store:
+        heads = store.headlines(DAY)
+        assert heads == [a.headline() for a in store.by_date(DAY)]
+        assert [h.title for h in heads] == ["Title 0", "Title 1", "Title 2"]
+        assert heads[0].summary(1) == stored[0].summary(1)
+        assert not hasattr(heads[0], "text")
+        assert store.headlines(DAY + dt.timedelta(days=1)) == []
+
+
+def test_headlines_fall_back_to_the_partition_when_their_file_is_stale(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "data") as store:
+        store.add([make(DAY, "First story. Short.", "First")])
+    heads_file = next((tmp_path / "data").rglob("*.heads"))
+    stale = heads_file.read_bytes()
+    with Store.open(tmp_path / "data") as store:
+        store.add([make(DAY, "Second story. Short.", "Second")])
+    heads_file.write_bytes(stale)  # as if a crash had left the old one (the journal prevents it)
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [h.title for h in store.headlines(DAY)] == ["First", "Second"]
