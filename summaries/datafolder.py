@@ -5,6 +5,7 @@
     DATA/journal.json                only while a batch is being applied (storage.py)
     DATA/articles/YYYY/DAY[.N].json  day partitions, chunked (partition.py)
     DATA/articles/YYYY/DAY[.N].idx   their sidecars: ids and a Bloom filter of words
+    DATA/articles/YYYY/DAY[.N].heads their articles without bodies, for day lists
     DATA/tables/NAME.json            small TinyDB tables (chats, subscriptions, ...)
     DATA/seen/NNNNNNNN.bin           keys (URL, GUID, text hash) -> article id (seen.py)
     DATA/stories/YYYY-MM-DD.sig      MinHash signatures of a day's articles (stories.py)
