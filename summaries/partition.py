@@ -132,7 +132,9 @@ def decode_headlines(path: Path, raw: bytes) -> tuple[int, list[Headline]]:
             data = orjson.loads(raw)
             if not isinstance(data, dict) or data.get("kind") != _HEADS_KIND:
                 raise ValueError("not a headlines file")
-            return int(data["partition_size"]), [Headline.from_dict(r) for r in data["articles"]]
+            records = data["articles"]
+            day = dt.date.fromisoformat(records[0]["date"]) if records else None
+            return int(data["partition_size"]), [Headline.from_dict(r, day) for r in records]
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise StoreError(f"headlines file {path} is corrupt ({error})") from None
 
