@@ -2,7 +2,8 @@
 
 Measures, for each request, the time from the update being offered to the bot (its long
 poll wakes up) until the fake API receives the bot's reply: HTTP both ways, PTB,
-the store lookup off the event loop, and rendering. Prints median and p99.
+the store lookup off the event loop, and rendering. The bot is `newsbot run` in its own
+process; /help, which reads no store, shows the floor. Prints median and p99.
 
     .venv/bin/python bench/bot_latency.py --data DATA   # a store made by bench/ingest.py --workdir
     .venv/bin/python bench/bot_latency.py --articles 100000   # builds one first (lead summaries)
@@ -11,12 +12,13 @@ the store lookup off the event loop, and rendering. Prints median and p99.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -24,8 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from generate import articles as generated  # noqa: E402
 
-from bot.app import build_application  # noqa: E402
-from bot.config import Config, StoreConfig, TelegramConfig  # noqa: E402
 from summaries.corpus import Draft, parse_date  # noqa: E402
 from summaries.ingest import build_article  # noqa: E402
 from summaries.store import Store  # noqa: E402
@@ -60,43 +60,32 @@ def measure(data: Path, requests: int) -> None:
         sample_days = [rng.choice(days) for _ in range(requests)]
         ids = [rng.choice(store.by_date(rng.choice(days))).id for _ in range(requests)]
         total = store.count()
-    with FakeBotApi() as fake:
-        config = Config(store=StoreConfig(data_dir=data),
-                        telegram=TelegramConfig(token=fake.token, api_base_url=fake.url))
-        app = build_application(config)
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, daemon=True)
-        thread.start()
-
-        async def up() -> None:
-            await app.initialize()
-            await app.post_init(app)  # type: ignore[misc]
-            await app.start()
-            await app.updater.start_polling(poll_interval=0, timeout=10)  # type: ignore[union-attr]
-
-        async def down() -> None:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)  # type: ignore[misc]
-
-        asyncio.run_coroutine_threadsafe(up(), loop).result(60)
-        # /help touches no store: the floor of HTTP, PTB and rendering, for comparison.
-        results: dict[str, list[float]] = {"/date": [], "/article": [], "/help": []}
-        chat = 100
-        for day, article_id in zip(sample_days, ids):
-            for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id),
-                                      ("/help", "")):
-                chat += 1
-                fake.wait_for_poll()
-                mark = fake.mark()
-                start = time.perf_counter()
-                fake.send_text(chat, f"{command} {argument}".strip())
-                fake.wait_for(lambda c, chat=chat: c.method == "sendMessage" and c.chat_id == chat,
-                              timeout=30, since=mark)
-                results[command].append((time.perf_counter() - start) * 1000)
-        asyncio.run_coroutine_threadsafe(down(), loop).result(60)
-        loop.call_soon_threadsafe(loop.stop)
+    with FakeBotApi() as fake, tempfile.TemporaryDirectory() as tmp:
+        # The bot runs as operators run it, `newsbot run`, in a process of its own: the
+        # fake API here and the bot must not share one interpreter lock.
+        config = Path(tmp) / "newsbot.toml"
+        config.write_text(f'[store]\ndata_dir = "{data}"\n[telegram]\napi_base_url = "{fake.url}"\n')
+        env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token)
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                               cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        try:
+            fake.wait_for("setMyCommands", timeout=60)
+            results: dict[str, list[float]] = {"/date": [], "/article": [], "/help": []}
+            chat = 100
+            for day, article_id in zip(sample_days, ids, strict=True):
+                for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id),
+                                          ("/help", "")):
+                    chat += 1
+                    fake.wait_for_poll(timeout=30)
+                    mark = fake.mark()
+                    start = time.perf_counter()
+                    fake.send_text(chat, f"{command} {argument}".strip())
+                    fake.wait_for(lambda c, chat=chat: c.method == "sendMessage"
+                                  and c.chat_id == chat, timeout=30, since=mark)
+                    results[command].append((time.perf_counter() - start) * 1000)
+        finally:
+            bot.send_signal(signal.SIGINT)
+            bot.wait(60)
     print(f"archive       {total:,} articles over {len(days)} days")
     for command, timings in results.items():
         print(f"{command:<13} median {statistics.median(timings):.1f} ms, "
