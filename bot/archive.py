@@ -56,8 +56,8 @@ class Archive:
     async def dates(self) -> list[dt.date]:
         return await self._run(self.store.dates)
 
-    async def latest(self, n: int) -> list[Article]:
-        return await self._run(self.store.latest, n)
+    async def latest_headlines(self, n: int) -> list[Headline]:
+        return await self._run(self.store.latest_headlines, n)
 
     async def search(self, query: str, limit: int) -> list[Article]:
         return await self._run(self.store.search, query, limit)

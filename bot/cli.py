@@ -15,7 +15,7 @@ from bot import cli_feeds
 from bot.config import Config, ConfigError, StoreConfig, load_config
 from summaries.article import Headline
 from summaries.clean import strip_dateline
-from summaries.corpus import decode_text, parse_date
+from summaries.corpus import decode_text, parse_date, without_date_line
 from summaries.errors import InputError, NewsbotError
 from summaries.ingest import find_files, ingest
 from summaries.sources.urls import is_http_url
@@ -140,11 +140,8 @@ def run_summarize(args: argparse.Namespace, config: Config) -> int:
             data, origin = path.read_bytes(), str(path)
         except OSError as error:
             raise InputError(f"cannot read ({error.strerror or error})", str(path)) from None
-    text = decode_text(data, origin)
-    lines = text.lstrip().split(None, 2)
-    if len(lines) == 3 and lines[0] == "date":
-        text = lines[2]  # the corpus format's date line carries no sentence
-    body, _ = strip_dateline(text)
+    # The corpus format's date line and dateline carry no sentence of the story.
+    body, _ = strip_dateline(without_date_line(decode_text(data, origin)))
     if not body:
         raise InputError("empty text", origin)
     for sentence in summarize(body, sentences, args.language,

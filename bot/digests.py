@@ -53,9 +53,20 @@ class Digests:
         """Read every subscription and build the schedule (start-up)."""
         self.subscriptions = await self.archive.subscriptions()
         self.schedule = Schedule(self.subscriptions.values())
+        today = self.clock.now().date()  # every zone's local date is within a day of UTC's
+        await self._load_ledger(today + dt.timedelta(days=n) for n in (-1, 0, 1))
         log.info("%d subscriptions, %d active", len(self.subscriptions), len(self.schedule))
 
     # ---------------------------------------------------------------- subscriptions
+    def subscription_for(self, chat_id: int, *, is_group: bool = False) -> Subscription:
+        """The chat's subscription, or an inactive one holding the configured defaults."""
+        found = self.subscriptions.get(chat_id)
+        if found is not None:
+            return found
+        return Subscription(chat_id=chat_id, at=self.config.time, zone=self.config.timezone,
+                            count=self.config.articles, quiet=self.config.quiet, active=False,
+                            is_group=is_group)
+
     async def save(self, subscription: Subscription) -> None:
         self.subscriptions[subscription.chat_id] = subscription
         self.schedule.put(subscription)
@@ -92,7 +103,9 @@ class Digests:
         """
         if self._running is not None and not self._running.done():
             return
-        due = [d for d in self.schedule.due(self.clock.now(), self.grace) if self._open(d)]
+        candidates = list(self.schedule.due(self.clock.now(), self.grace))
+        await self._load_ledger({d.day for d in candidates})
+        due = [d for d in candidates if self._open(d)]
         if not due:
             return
         outgoing = await self._compose_all(due)
@@ -104,6 +117,11 @@ class Digests:
             self._running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._running
+
+    async def _load_ledger(self, days: Iterable[dt.date]) -> None:
+        """Read the ledger's day files in a thread: the checks that follow stay cheap."""
+        for day in days:
+            await asyncio.to_thread(self.ledger.load, day)
 
     async def idle(self) -> None:
         """Wait for a running fan-out to finish (tests, and a clean shutdown)."""

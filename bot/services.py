@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.archive import Archive
@@ -23,8 +24,10 @@ class Services:
     clock: Clock = field(default_factory=Clock)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.telegram.admins
+    def is_admin(self, update: Update) -> bool:
+        """Whether the update comes from one of the operators named in the config."""
+        user = update.effective_user
+        return user is not None and user.id in self.telegram.admins
 
 
 KEY = "services"

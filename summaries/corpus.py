@@ -75,6 +75,12 @@ def _checked_body(text: str, origin: str) -> str:
     return body
 
 
+def without_date_line(text: str) -> str:
+    """The text after a leading `date YYYY-MM-DD`, or all of it when there is none."""
+    match = _DATE_LINE.match(text)
+    return text[match.end() :] if match else text
+
+
 def parse_corpus_text(text: str, origin: str) -> Iterator[Draft | InputError]:
     """Articles of a corpus-format text; a bad one is yielded as its error, the rest go on."""
     starts = list(_DATE_LINE.finditer(text))

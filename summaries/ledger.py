@@ -102,6 +102,12 @@ class Ledger:
             found = self._day(day).find(chat_id)
             return _record(day, *found) if found else None
 
+    def load(self, day: dt.date) -> None:
+        """Read the day's file now (it is read on first use otherwise): at 100,000 chats
+        that takes most of a second, which a caller on an event loop does in a thread."""
+        with self._mutex:
+            self._day(day)
+
     def records(self, day: dt.date) -> dict[int, DigestRecord]:
         """Every digest of `day`, keyed by the chat it was first sent to."""
         with self._mutex:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -45,6 +46,7 @@ from summaries.storage import AtomicJSONStorage, Batch
 STORY_DAYS = 7
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
+T = TypeVar("T")
 _Staged = tuple[Chunk, list[Article], ChunkIndex]
 
 
@@ -272,13 +274,20 @@ class Store:
 
     def latest(self, n: int) -> list[Article]:
         """The `n` newest articles: newest day first, last added first within a day."""
-        result: list[Article] = []
+        return self._newest(n, lambda chunk: self._folder.partition(chunk).articles)
+
+    def latest_headlines(self, n: int) -> list[Headline]:
+        """`latest` without the bodies, for lists: a fifth of the bytes to read."""
+        return self._newest(n, self._folder.headlines)
+
+    def _newest(self, n: int, read: Callable[[Chunk], Sequence[T]]) -> list[T]:
+        result: list[T] = []
         with self._mutex:
             self._check_usable()
             for chunk in self._folder.chunks_newest_first():
                 if len(result) >= n:
                     break
-                result.extend(reversed(self._folder.partition(chunk).articles))
+                result.extend(reversed(read(chunk)))
         return result[: max(n, 0)]
 
     def search(self, query: str, limit: int = 20) -> list[Article]:

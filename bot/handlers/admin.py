@@ -27,7 +27,7 @@ def _duration(delta: dt.timedelta) -> str:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats: articles, chats, store size and uptime — for admins only."""
     s = services(context)
-    if not s.is_admin(update.effective_user.id if update.effective_user else None):
+    if not s.is_admin(update):
         await basics.unknown(update, context)
         return
     articles, chats, size = await s.archive.stats()
@@ -51,7 +51,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
     message = update.effective_message
     document = message.document if message else None
-    if document is None or not s.is_admin(update.effective_user.id if update.effective_user else None):
+    if document is None or not s.is_admin(update):
         await basics.unknown(update, context)
         return
     name = document.file_name or "upload.txt"

@@ -50,7 +50,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not days:
         await say(update, context, "The archive is empty for now.")
         return
-    recent = Counter(a.source or "unnamed source" for a in await archive.latest(200))
+    recent = Counter(a.source or "unnamed source" for a in await archive.latest_headlines(200))
     names = "\n".join(f"{name} — {n}" for name, n in recent.most_common(15))
     await send(update, context, [
         Segment("Sources", "b", gap=""),

@@ -67,10 +67,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await say(update, context, problem)
         return
     digests = services(context).digests
-    defaults = digests.config
-    old = digests.subscriptions.get(chat.id)
-    sub = (old or Subscription(chat_id=chat.id, at=defaults.time, zone=defaults.timezone,
-                               count=defaults.articles, quiet=defaults.quiet))
+    sub = digests.subscription_for(chat.id)
     sub = sub.with_changes(at=at or sub.at, zone=zone or sub.zone, active=True, stopped="",
                            is_group=chat.type != Chat.PRIVATE, start=digests.clock.now())
     await digests.save(sub)
@@ -120,9 +117,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     s = services(context)
-    sub = s.digests.subscriptions.get(chat.id) or Subscription(
-        chat_id=chat.id, at=s.digests.config.time, zone=s.digests.config.timezone,
-        count=s.digests.config.articles)
+    sub = s.digests.subscription_for(chat.id)
     sentences = await s.archive.sentences(chat.id)
     for text in await s.digests.compose_now(sub, sentences):
         await context.bot.send_message(chat.id, text, link_preview_options=NO_PREVIEW)

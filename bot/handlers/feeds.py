@@ -8,13 +8,9 @@ from telegram.ext import ContextTypes
 from bot.handlers import basics
 from bot.handlers.replies import say, send
 from bot.render import Segment
-from bot.services import Services, services
+from bot.services import services
 from summaries.errors import InputError
 from summaries.sources.registry import SourceStatus
-
-
-def _admin(update: Update, s: Services) -> bool:
-    return s.is_admin(update.effective_user.id if update.effective_user else None)
 
 
 def describe(status: SourceStatus) -> str:
@@ -34,7 +30,7 @@ def describe(status: SourceStatus) -> str:
 async def addfeed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/addfeed URL: poll a feed from now on (admins)."""
     s = services(context)
-    if not _admin(update, s):
+    if not s.is_admin(update):
         await basics.unknown(update, context)
         return
     if not context.args:
@@ -56,7 +52,7 @@ async def addfeed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def removefeed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/removefeed NAME|URL: stop polling a feed (admins); its articles stay."""
     s = services(context)
-    if not _admin(update, s):
+    if not s.is_admin(update):
         await basics.unknown(update, context)
         return
     target = " ".join(context.args or []).strip()
@@ -76,7 +72,7 @@ async def removefeed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/feeds: every source and how it is doing (admins)."""
     s = services(context)
-    if not _admin(update, s):
+    if not s.is_admin(update):
         await basics.unknown(update, context)
         return
     statuses = await s.feeds.statuses()

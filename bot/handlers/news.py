@@ -42,7 +42,7 @@ def _count(n: int) -> str:
 
 
 async def show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
-    articles = await services(context).archive.latest(LIST_LIMIT)
+    articles = await services(context).archive.latest_headlines(LIST_LIMIT)
     if not articles:
         await say(update, context, "The archive is empty for now.")
         return

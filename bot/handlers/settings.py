@@ -30,11 +30,7 @@ def _current(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Subscription
     """This chat's subscription, or an inactive one holding the defaults."""
     chat = update.effective_chat
     assert chat is not None
-    digests = services(context).digests
-    return digests.subscriptions.get(chat.id) or Subscription(
-        chat_id=chat.id, at=digests.config.time, zone=digests.config.timezone,
-        count=digests.config.articles, quiet=digests.config.quiet, active=False,
-        is_group=chat.type != "private")
+    return services(context).digests.subscription_for(chat.id, is_group=chat.type != "private")
 
 
 async def _page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[list[Segment], object]:

@@ -287,3 +287,10 @@ def test_headlines_fall_back_to_the_partition_when_their_file_is_stale(tmp_path:
     heads_file.write_bytes(stale)  # as if a crash had left the old one (the journal prevents it)
     with Store.open(tmp_path / "data", writable=False) as store:
         assert [h.title for h in store.headlines(DAY)] == ["First", "Second"]
+
+
+def test_latest_headlines_are_latest_without_bodies(store: Store) -> None:
+    stored = [make(day, f"Story of {day}. Short.") for day in days(3)]
+    store.add(stored)
+    assert store.latest_headlines(2) == [a.headline() for a in store.latest(2)]
+    assert store.latest_headlines(0) == []
