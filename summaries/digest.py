@@ -8,6 +8,7 @@ rank higher, then newer ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+@functools.lru_cache(maxsize=4096)
+def _tokens(article: Article) -> list[str]:
+    # A fan-out checks the same articles against every reader's keywords: read each once.
+    return words(f"{article.title} {article.text}")
+
+
 def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
     """Whether the words of `phrase` occur in `tokens` one after another."""
     if not phrase:
@@ -43,7 +50,7 @@ def wanted(article: Article, include: Sequence[str], exclude: Sequence[str]) -> 
     """Keywords match whole words ("art" is not in "party"), phrases word by word."""
     if not include and not exclude:
         return True  # most readers set no keywords: no need to read the text
-    tokens = words(f"{article.title} {article.text}")
+    tokens = _tokens(article)
     if any(_contains(tokens, words(k)) for k in exclude):
         return False
     return not include or any(_contains(tokens, words(k)) for k in include)
