@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 from urllib.parse import urlparse
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -19,10 +19,10 @@ from bot.archive import Archive
 from bot.clock import Clock
 from bot.config import TOKEN_ENV, Config, ConfigError
 from bot.dates import warm_up
-from bot.handlers import COMMANDS, register
 from bot.delivery import Deliverer
 from bot.digests import Digests
 from bot.feeds import Feeds
+from bot.handlers import COMMANDS, register
 from bot.services import KEY, Services, services
 from bot.transport import LeanRequest
 from summaries.ingest import build_article
@@ -33,7 +33,6 @@ from summaries.sources.registry import SourceRegistry
 from summaries.store import Store
 
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
-LEAN_ABOVE = 100.0  # messages/s above which digests use their own lean HTTP client
 
 
 def build_application(config: Config, *, request: BaseRequest | None = None,
@@ -57,7 +56,13 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
             .post_init(_post_init)
             .post_shutdown(_post_shutdown)
         )
-        if request is not None:
+        if request is None:
+            # One lean client for every call (bot/transport.py says why), sized for a
+            # digest fan-out beside the replies; the long poll has a connection of its own.
+            builder = builder.request(
+                LeanRequest(connection_pool_size=Deliverer.pool_size())
+            ).get_updates_request(LeanRequest(connection_pool_size=1))
+        else:
             builder = builder.request(request).get_updates_request(request)
         app = builder.build()
     except BaseException:
@@ -74,13 +79,7 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
     async def migrated(old: int, new: int) -> None:
         await digests.migrated(old, new)
 
-    sender: Bot = app.bot
-    if request is None and config.digest.rate > LEAN_ABOVE:
-        # At paid-broadcast rates httpx's per-request cost (~2 ms) is the limit: digests
-        # then go through a lean keep-alive client of their own (measured: bench/fanout.py).
-        sender = Bot(token, base_url=f"{config.telegram.api_base_url}/bot",
-                     request=LeanRequest(connection_pool_size=Deliverer.pool_size()))
-    deliverer = Deliverer(sender, ledger, rate=config.digest.rate,
+    deliverer = Deliverer(app.bot, ledger, rate=config.digest.rate,
                           paid_broadcast=config.digest.paid_broadcast,
                           on_blocked=blocked, on_migrated=migrated)
     digests = Digests(archive, ledger, deliverer, config.digest, clock)
@@ -107,8 +106,6 @@ def _seconds_to_next_minute(now: dt.datetime) -> float:
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(COMMANDS)
     s = app.bot_data[KEY]
-    if s.digests.deliverer.bot is not app.bot:
-        await s.digests.deliverer.bot.initialize()
     await s.digests.load()
     jobs = app.job_queue
     assert jobs is not None  # the job-queue extra is a dependency
@@ -143,8 +140,6 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     if isinstance(found, Services):
         await found.digests.stop()  # a message in flight is left to the ledger's recovery
         found.digests.deliverer.close()
-        if found.digests.deliverer.bot is not app.bot:
-            await found.digests.deliverer.bot.shutdown()
         found.feeds.close()
         found.archive.close()
         found.digests.ledger.close()

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
 import threading
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
@@ -96,6 +98,7 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
         bot_first_name: str = "NewsBot",
         strict_ampersand: bool = True,
         host: str = "127.0.0.1",
+        tls: bool = False,
     ) -> None:
         bot_id = token.split(":", 1)[0]
         bot_user: JsonDict = {
@@ -107,6 +110,7 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
         super().__init__(bot_user, strict_ampersand=strict_ampersand)
         self.token = token
         self._host = host
+        self._tls = tls
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -116,7 +120,7 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
         """Bind a free loopback port and serve in a daemon thread."""
         if self._server is not None:
             raise RuntimeError("FakeBotApi is already started")
-        self._server = Server(self._handle_http, self._host)
+        self._server = Server(self._handle_http, self._host, _server_context() if self._tls else None)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -153,11 +157,11 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>``, the server's root."""
+        """``http://127.0.0.1:<port>`` (``https`` with ``tls=True``), the server's root."""
         if self._server is None:
             raise RuntimeError("FakeBotApi is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host!s}:{port}"
 
     @property
     def base_url(self) -> str:
@@ -215,3 +219,14 @@ class FakeBotApi(ApiMethods, CallLog, FailureRules):
         if token != self.token or stored is None:
             return error_response(ApiError(404, "Not Found"))
         return 200, stored.content, stored.mime_type
+
+
+TLS_CERTIFICATE = Path(__file__).with_name("tls") / "cert.pem"
+"""The self-signed certificate (127.0.0.1 and localhost) a ``tls=True`` fake serves:
+clients trust it through ``SSL_CERT_FILE``, as an operator trusts a private CA."""
+
+
+def _server_context() -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS_CERTIFICATE, TLS_CERTIFICATE.with_name("key.pem"))
+    return context

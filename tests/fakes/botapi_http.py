@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,11 +48,15 @@ class Server(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, answer: Responder, host: str) -> None:
+    def __init__(self, answer: Responder, host: str, tls: ssl.SSLContext | None = None) -> None:
         self.answer = answer
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__((host, 0), _Handler)
+        if tls is not None:
+            # The handshake happens in each connection's own thread, on its first read.
+            self.socket = tls.wrap_socket(self.socket, server_side=True,
+                                          do_handshake_on_connect=False)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.connections_lock:
