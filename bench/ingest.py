@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write_corpus  # noqa: E402
 
-from bot.app import settle_collector  # noqa: E402
+from bot.collector import Collector  # noqa: E402
 from summaries.ingest import find_files, ingest  # noqa: E402
 from summaries.store import Store  # noqa: E402
 
@@ -56,7 +56,7 @@ def measure_lookups(data: Path, samples: int) -> None:
     and the day's full articles (bodies included, what digests and search read)."""
     with Store.open(data, writable=False) as store:
         days = store.dates()
-        settle_collector()  # the collector settings the bot runs with
+        Collector().settle()  # the collector settings the bot runs with (bot/collector.py)
         rng = random.Random(11)
         picked = [rng.choice(days) for _ in range(samples)]
         for name, lookup in (("date lookup", store.headlines), ("full day", store.by_date)):

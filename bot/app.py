@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -17,6 +16,7 @@ from telegram.request import BaseRequest
 
 from bot.archive import Archive
 from bot.clock import Clock
+from bot.collector import INTERVAL, Collector
 from bot.config import TOKEN_ENV, Config, ConfigError
 from bot.dates import warm_up
 from bot.delivery import Deliverer
@@ -32,6 +32,7 @@ from summaries.sources.poll import Poller
 from summaries.sources.registry import SourceRegistry
 from summaries.store import Store
 
+COLLECTOR = "collector"
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
 
 
@@ -118,21 +119,11 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     # dateparser's first call loads its language data (~0.5 s): start that now, off the
     # loop, without making start-up wait for it (a date asked meanwhile waits its turn).
     app.bot_data["warm-up"] = asyncio.get_running_loop().run_in_executor(None, warm_up)
-    settle_collector()
-
-
-def settle_collector() -> None:
-    """Keep the cyclic garbage collector's full passes off the request path.
-
-    What start-up loaded lives as long as the bot: frozen, the collector never scans it.
-    The store's caches then churn thousands of objects per lookup; with the default
-    thresholds that set off a full pass (50-110 ms) about once in 170 day lookups, the
-    whole p99 (measured: p99 7.8-9.9 ms with, 3.9-4.0 ms without, 3,000 lookups at
-    100,000 articles). Our objects form no cycles, so collecting less often frees nothing late.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    collector = app.bot_data.get(COLLECTOR)
+    if isinstance(collector, Collector):
+        collector.settle()
+        jobs.run_repeating(collector.collect, interval=INTERVAL, first=INTERVAL,
+                           name="collector")
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -155,6 +146,8 @@ async def _check_token(app: Application) -> None:  # type: ignore[type-arg]
 def run(config: Config) -> None:
     """Serve Telegram until interrupted: long polling, or a webhook when configured."""
     app = build_application(config)
+    # The bot owns this process, so it may take the garbage collector over (collector.py).
+    app.bot_data[COLLECTOR] = Collector()
     try:
         asyncio.run(_check_token(app))
     except BaseException:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,8 +15,9 @@ from typing import Any, TypeVar
 
 from bot.subscriptions import Subscription
 from summaries.article import Article, Headline
-from summaries.digest import in_window, window_days
 from summaries.corpus import parse_bytes
+from summaries.digest import in_window, window_days
+from summaries.gcpause import collector_paused
 from summaries.ingest import IngestReport, ingest_drafts
 from summaries.records import Records
 from summaries.store import Store
@@ -98,12 +98,9 @@ class Archive:
         def read() -> dict[int, Subscription]:
             # 100,000 records are 100,000 new dicts: the collector's passes over them
             # while they are built would double the load time, and they all live on.
-            gc.disable()
-            try:
+            with collector_paused():
                 return {chat_id: Subscription.from_record(chat_id, record)
                         for chat_id, record in self._subscriptions}
-            finally:
-                gc.enable()
         return await self._run(read)
 
     async def save_subscriptions(self, subscriptions: list[Subscription]) -> None:

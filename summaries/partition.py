@@ -12,12 +12,10 @@ in a search without parsing article texts.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import re
 import struct
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -27,6 +25,7 @@ import orjson
 from summaries.article import Article, Headline, article_date_from_id
 from summaries.bloom import BloomFilter, words
 from summaries.errors import InputError, StoreError, StoreFormatError
+from summaries.gcpause import collector_paused
 
 FORMAT = 1
 CHUNK_ARTICLES = 1_000
@@ -127,7 +126,7 @@ def encode_headlines(articles: Iterable[Article], partition_size: int) -> bytes:
 
 def decode_headlines(path: Path, raw: bytes) -> tuple[int, list[Headline]]:
     """(partition size, headlines) of a headlines file; StoreError when it is damaged."""
-    with _collector_paused():
+    with collector_paused():
         try:
             data = orjson.loads(raw)
             if not isinstance(data, dict) or data.get("kind") != _HEADS_KIND:
@@ -140,27 +139,13 @@ def decode_headlines(path: Path, raw: bytes) -> tuple[int, list[Headline]]:
 
 
 def decode_partition(path: Path, raw: bytes) -> list[Article]:
-    """The articles of a partition file; StoreError naming the file when it is damaged."""
-    with _collector_paused():
+    """The articles of a partition file; StoreError naming the file when it is damaged.
+
+    The collector is paused: a day's parse makes and drops a few thousand acyclic
+    containers, and unpaused about one parse in 65 paid for a full collection (6 ms
+    measured, most of `by_date`'s p99)."""
+    with collector_paused():
         return _decode(path, raw)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector out of a parse.
-
-    A day's parse makes and drops a few thousand acyclic containers (orjson's dicts,
-    then Articles); unpaused, they set off collections, and about one parse in 65 paid
-    for a full one: 6 ms measured, most of `by_date`'s p99. Paused, the count of live
-    objects is back near where it was when the collector resumes, so none is due.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _decode(path: Path, raw: bytes) -> list[Article]:
