@@ -35,8 +35,10 @@ from summaries.partition import (
     HEADER_SIZE,
     Chunk,
     ChunkIndex,
+    Span,
     decode_headlines,
     decode_partition,
+    decode_record,
     scan_year,
 )
 from summaries.storage import (
@@ -199,6 +201,20 @@ class DataFolder:
         found = _load(path, self._partitions, lambda raw: Partition(decode_partition(path, raw)))
         return Partition([]) if found is None else found
 
+    def article(self, chunk: Chunk, article_id: str) -> Article | None:
+        """One article of the chunk: from the parsed partition when cached, else only its
+        record, where the sidecar says it lies; the whole partition when that fails."""
+        index = self.index(chunk)
+        if article_id not in index.id_set:
+            return None
+        path = chunk.path(self.articles)
+        span = index.span(article_id)
+        if span is not None and self._partitions.peek(path) is None:
+            found = _read_span(path, span, index.partition_size)
+            if found is not None and found.id == article_id:
+                return found
+        return self.partition(chunk).by_id.get(article_id)
+
     def headlines(self, chunk: Chunk) -> list[Headline]:
         """The chunk's articles without bodies: from its headlines file when that matches
         the partition, else from the partition itself (an older store, a racing reader)."""
@@ -267,6 +283,23 @@ def _load(
     if value is not None:
         cache.put(path, stamp, value, len(raw))
     return value
+
+
+def _read_span(path: Path, span: Span, partition_size: int) -> Article | None:
+    """The record at `span` of a partition file of `partition_size` bytes; None when the
+    file is not that one any more (a writer replaced it) or the bytes do not parse."""
+    at, length = span
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != partition_size:
+                return None
+            raw = os.pread(handle.fileno(), length, at)
+    except FileNotFoundError:
+        return None
+    try:
+        return decode_record(path, raw)
+    except StoreError:
+        return None  # the caller parses the whole file, which names the damage
 
 
 def _is_blank(root: Path) -> bool:

@@ -59,6 +59,11 @@ class StatCache(Generic[V]):
         self._entries.move_to_end(path)
         return entry[1]
 
+    def peek(self, path: Path) -> V | None:
+        """The value cached for `path` whatever its file is now, without refreshing it."""
+        entry = self._entries.get(path)
+        return None if entry is None else entry[1]
+
     def put(self, path: Path, stamp: Stamp, value: V, weight: int) -> None:
         """Remember `value` as read from the file with `stamp`, evicting the oldest."""
         self.discard(path)

@@ -180,11 +180,11 @@ class Store:
                 chunk, old, old_index = Chunk(day, chunk.number + 1), [], None
             taken, fresh = fresh[: CHUNK_ARTICLES - len(old)], fresh[CHUNK_ARTICLES - len(old) :]
             combined = old + taken
-            data = encode_partition(chunk, combined)
+            data, spans = encode_partition(chunk, combined)
             if old_index is None:
-                index = ChunkIndex.build(combined, len(data))
+                index = ChunkIndex.build(combined, len(data), spans)
             else:
-                index = old_index.extended(old, taken, len(data))
+                index = old_index.extended(old, taken, len(data), spans)
             batch.write(chunk.path(self._folder.articles), data)
             batch.write(chunk.sidecar(self._folder.articles), index.to_bytes())
             batch.write(chunk.headlines(self._folder.articles),
@@ -212,9 +212,9 @@ class Store:
         with self._mutex:
             self._check_usable()
             for number in self._folder.chunks_of(day):
-                chunk = Chunk(day, number)
-                if article_id in self._folder.index(chunk).id_set:
-                    return self._folder.partition(chunk).by_id.get(article_id)
+                found = self._folder.article(Chunk(day, number), article_id)
+                if found is not None:
+                    return found
         return None
 
     def known(self, keys: Iterable[str]) -> dict[str, str]:
@@ -241,11 +241,15 @@ class Store:
                 day = start + dt.timedelta(days=offset)
                 for number in self._folder.chunks_of(day):
                     chunk = Chunk(day, number)
-                    if not self._folder.index(chunk).may_hold_story(root):
-                        continue  # most days hold none of a story: their sidecar says so
-                    for other in self._folder.partition(chunk).articles:
-                        if other.id != article.id and (other.id == root or other.story == root):
-                            found.append(other)
+                    index = self._folder.index(chunk)
+                    if index.links_story(root):
+                        for other in self._folder.partition(chunk).articles:
+                            if other.id != article.id and (other.id == root or other.story == root):
+                                found.append(other)
+                    elif root != article.id and root in index.id_set:
+                        first = self._folder.article(chunk, root)  # alone on its day
+                        found += [first] if first is not None else []
+                    # else: the sidecar says the day holds none of the story
         return found
 
     def headlines(self, day: dt.date) -> list[Headline]:

@@ -1,0 +1,109 @@
+"""One article read from its record, where the day's sidecar says it lies, not its whole day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from dataclasses import replace
+from pathlib import Path
+
+import orjson
+import pytest
+
+from summaries.article import Article
+from summaries.errors import StoreError
+from summaries.partition import Chunk, encode_partition
+from summaries.store import Store
+from tests.summaries.test_store import DAY, make
+
+HEADER = struct.Struct("<4sHxxIIIQ")  # the sidecar's header, as partition.py writes it
+ID_LENGTH = len("YYYYMMDD-0123456789")
+
+
+def day_files(data: Path, day: dt.date = DAY) -> tuple[Path, Path]:
+    folder = data / "articles" / f"{day.year}"
+    return folder / f"{day}.json", folder / f"{day}.idx"
+
+
+def spoil(partition: Path, article: Article) -> None:
+    """Garble one article's record in place, keeping the file's size."""
+    raw = partition.read_bytes()
+    start = raw.index(orjson.dumps(article.to_dict()))
+    partition.write_bytes(raw[:start] + b"!" * 40 + raw[start + 40:])
+
+
+def as_older_sidecar(sidecar: Path) -> None:
+    """Rewrite a sidecar as version 2 wrote it: no record spans after the filter."""
+    raw = sidecar.read_bytes()
+    magic, _, n_ids, count, n_bloom, size = HEADER.unpack_from(raw)
+    end = HEADER.size + n_ids * ID_LENGTH + n_bloom
+    sidecar.write_bytes(HEADER.pack(magic, 2, n_ids, count, n_bloom, size) + raw[HEADER.size:end])
+
+
+def test_the_partition_file_is_the_same_bytes_as_before_spans() -> None:
+    articles = [make(DAY, f"Story {n}. It has “quotes” and ünïcode.") for n in range(3)]
+    data, spans = encode_partition(Chunk(DAY, 0), articles)
+    assert data == orjson.dumps({"kind": "newsbot-articles", "format": 1, "day": DAY.isoformat(),
+                                 "chunk": 0, "articles": [a.to_dict() for a in articles]})
+    assert [orjson.loads(data[at:at + length]) for at, length in spans] == \
+        [a.to_dict() for a in articles]
+
+
+def test_an_article_is_read_without_the_rest_of_its_day(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Story {n} about the harbour. It goes on.") for n in range(30)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored[:20])
+        store.add(stored[20:])  # the chunk grows: its spans are written anew
+    partition, _ = day_files(tmp_path / "data")
+    spoil(partition, stored[0])
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [store.get(a.id) for a in stored[1:]] == stored[1:]
+        # Proof that only records were read: the whole day no longer parses.
+        with pytest.raises(StoreError, match="corrupt"):
+            store.get(stored[0].id)
+
+
+def test_a_lone_articles_story_reads_no_day(tmp_path: Path) -> None:
+    first = make(DAY, "The council voted for two electric ferries.", "Ferries vote")
+    lone = make(DAY, "A cat was rescued from a tree.", "Cat")
+    second = replace(make(DAY + dt.timedelta(days=1), "Two electric ferries were approved."),
+                     story=first.id)
+    with Store.open(tmp_path / "data") as store:
+        store.add([first, lone, second])
+    partition, _ = day_files(tmp_path / "data")
+    spoil(partition, lone)  # the day no longer parses as a whole; `first`'s record does
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert store.story(lone) == []
+        # No article of `first`'s day links to it: only its own record is read there.
+        assert store.story(second) == [first]
+        with pytest.raises(StoreError, match="corrupt"):
+            store.by_date(DAY)
+
+
+def test_a_day_written_before_spans_is_read_whole_until_it_is_rewritten(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Story {n}. Short.") for n in range(5)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored)
+    partition, sidecar = day_files(tmp_path / "data")
+    as_older_sidecar(sidecar)
+    with Store.open(tmp_path / "data") as store:
+        assert [store.get(a.id) for a in stored] == stored
+        assert store.story(stored[0]) == []
+        later = make(DAY, "A later story. Short.")
+        store.add([later])
+    spoil(partition, stored[0])  # version 3 again: records are read one by one
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [store.get(a.id) for a in [*stored[1:], later]] == [*stored[1:], later]
+
+
+def test_spans_that_point_elsewhere_fall_back_to_the_whole_day(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Story {n}. Short.") for n in range(4)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored)
+    _, sidecar = day_files(tmp_path / "data")
+    raw = sidecar.read_bytes()
+    spans = raw[-8 * len(stored):]
+    shuffled = b"".join(reversed([spans[i:i + 8] for i in range(0, len(spans), 8)]))
+    sidecar.write_bytes(raw[:-len(spans)] + shuffled)  # each id now names another's record
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [store.get(a.id) for a in stored] == stored
