@@ -43,9 +43,17 @@ class Archive:
     async def get(self, article_id: str) -> Article | None:
         return await self._run(self.store.get, article_id)
 
-    async def story(self, article: Article) -> list[Article]:
-        """The other articles of its story, oldest first."""
-        return await self._run(self.store.story, article)
+    async def article_view(self, article_id: str, chat_id: int | None
+                           ) -> tuple[Article, int, list[Article]] | None:
+        """What an article's card shows, in one trip to the store thread: the article,
+        the chat's summary length and the other articles of its story."""
+        def read() -> tuple[Article, int, list[Article]] | None:
+            article = self.store.get(article_id)
+            if article is None:
+                return None
+            sentences = self._sentences(chat_id) if chat_id is not None else self.default_sentences
+            return article, sentences, self.store.story(article)
+        return await self._run(read)
 
     async def headlines(self, day: dt.date) -> list[Headline]:
         return await self._run(self.store.headlines, day)
@@ -69,8 +77,10 @@ class Archive:
         )
 
     async def sentences(self, chat_id: int) -> int:
-        record = await self._run(self._chats.get, chat_id)
-        value = (record or {}).get("sentences", self.default_sentences)
+        return await self._run(self._sentences, chat_id)
+
+    def _sentences(self, chat_id: int) -> int:
+        value = (self._chats.get(chat_id) or {}).get("sentences", self.default_sentences)
         return int(value) if 1 <= int(value) <= 5 else self.default_sentences
 
     async def set_sentences(self, chat_id: int, sentences: int) -> None:

@@ -73,17 +73,17 @@ async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, artic
 
 async def show_article(update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: str,
                        sentences: int | None = None, *, edit: bool = True) -> None:
-    s = services(context)
-    article = await s.archive.get(article_id) if article_date_from_id(article_id) else None
-    if article is None:
+    chat = update.effective_chat
+    found = None
+    if article_date_from_id(article_id):
+        found = await services(context).archive.article_view(article_id, chat.id if chat else None)
+    if found is None:
         await say(update, context, f"There is no article with the id {article_id}. "
                                    "Ids look like 20260225-1a2b3c4d5e.")
         return
-    chat = update.effective_chat
-    if sentences is None:
-        sentences = await s.archive.sentences(chat.id) if chat else s.archive.default_sentences
+    article, chat_sentences, others = found
+    sentences = chat_sentences if sentences is None else sentences
     markup = keyboards.article_buttons(article.id, sentences)
-    others = await s.archive.story(article)
     reply = show if edit else send
     await reply(update, context, article_card(article, sentences, others), markup,
                 preview=bool(article.url))
