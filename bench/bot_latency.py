@@ -3,7 +3,10 @@
 Measures, for each request, the time from the update being offered to the bot (its long
 poll wakes up) until the fake API receives the bot's reply: HTTP both ways, PTB,
 the store lookup off the event loop, and rendering. The bot is `newsbot run` in its own
-process; /help, which reads no store, shows the floor. Prints median and p99.
+process; /help, which reads no store, shows the floor. Prints median and p99 of the
+steady state: the first `--warmup` rounds (whose first request is printed on its own) are
+not counted. The fake runs in this process with its garbage collector off while it
+measures: its pauses are the instrument's, not the bot's.
 
     .venv/bin/python bench/bot_latency.py --data DATA   # a store made by bench/ingest.py --workdir
     .venv/bin/python bench/bot_latency.py --articles 100000   # builds one first (lead summaries)
@@ -12,6 +15,7 @@ process; /help, which reads no store, shows the floor. Prints median and p99.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import signal
@@ -53,12 +57,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def measure(data: Path, requests: int) -> None:
+def measure(data: Path, requests: int, warmup: int) -> None:
     with Store.open(data, writable=False) as store:
         days = store.dates()
         rng = random.Random(5)
-        sample_days = [rng.choice(days) for _ in range(requests)]
-        ids = [rng.choice(store.by_date(rng.choice(days))).id for _ in range(requests)]
+        rounds = warmup + requests
+        sample_days = [rng.choice(days) for _ in range(rounds)]
+        ids = [rng.choice(store.by_date(rng.choice(days))).id for _ in range(rounds)]
         total = store.count()
     with FakeBotApi() as fake, tempfile.TemporaryDirectory() as tmp:
         # The bot runs as operators run it, `newsbot run`, in a process of its own: the
@@ -71,8 +76,12 @@ def measure(data: Path, requests: int) -> None:
         try:
             fake.wait_for("setMyCommands", timeout=60)
             results: dict[str, list[float]] = {"/date": [], "/article": [], "/help": []}
+            first: float | None = None
             chat = 100
-            for day, article_id in zip(sample_days, ids, strict=True):
+            gc.collect()
+            gc.freeze()
+            gc.disable()
+            for round_number, (day, article_id) in enumerate(zip(sample_days, ids, strict=True)):
                 for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id),
                                           ("/help", "")):
                     chat += 1
@@ -82,11 +91,16 @@ def measure(data: Path, requests: int) -> None:
                     fake.send_text(chat, f"{command} {argument}".strip())
                     fake.wait_for(lambda c, chat=chat: c.method == "sendMessage"
                                   and c.chat_id == chat, timeout=30, since=mark)
-                    results[command].append((time.perf_counter() - start) * 1000)
+                    elapsed = (time.perf_counter() - start) * 1000
+                    first = elapsed if first is None else first
+                    if round_number >= warmup:
+                        results[command].append(elapsed)
         finally:
+            gc.enable()
             bot.send_signal(signal.SIGINT)
             bot.wait(60)
     print(f"archive       {total:,} articles over {len(days)} days")
+    print(f"first request {first or 0.0:.1f} ms (/date, cold; {warmup} rounds of warm-up not counted)")
     for command, timings in results.items():
         print(f"{command:<13} median {statistics.median(timings):.1f} ms, "
               f"p99 {percentile(timings, 0.99):.1f} ms ({len(timings)} requests)")
@@ -96,7 +110,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="an existing store (else one is built)")
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=500, help="rounds measured")
+    parser.add_argument("--warmup", type=int, default=20, help="rounds first, not measured")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data
@@ -104,7 +119,7 @@ def main() -> None:
             data = Path(tmp) / "data"
             print(f"building a store of {args.articles:,} articles…", flush=True)
             build_store(data, args.articles)
-        measure(data, args.requests)
+        measure(data, args.requests, args.warmup)
 
 
 if __name__ == "__main__":

@@ -55,8 +55,10 @@ class Archive:
             return article, sentences, self.store.story(article)
         return await self._run(read)
 
-    async def headlines(self, day: dt.date) -> list[Headline]:
-        return await self._run(self.store.headlines, day)
+    async def headlines_page(self, day: dt.date, start: int, count: int
+                             ) -> tuple[int, list[Headline]]:
+        """The day's article count and headlines `start` to `start + count`."""
+        return await self._run(self.store.headlines_page, day, start, count)
 
     async def by_date(self, day: dt.date) -> list[Article]:
         return await self._run(self.store.by_date, day)

@@ -36,6 +36,8 @@ from summaries.partition import (
     Chunk,
     ChunkIndex,
     Span,
+    Spans,
+    decode_headline,
     decode_headlines,
     decode_partition,
     decode_record,
@@ -225,6 +227,18 @@ class DataFolder:
             return found[1]
         return [article.headline() for article in self.partition(chunk).articles]
 
+    def headlines_range(self, chunk: Chunk, start: int, stop: int) -> list[Headline]:
+        """Headlines `start` to `stop` of the chunk: from the cache when parsed, else only
+        their records, where the sidecar says they lie; the whole file when that fails."""
+        index = self.index(chunk)
+        path = chunk.headlines(self.articles)
+        stop = min(stop, len(index.ids))
+        if index.spans is not None and start < stop and self._headlines.peek(path) is None:
+            found = _read_headlines(path, index.spans, start, stop, chunk.day)
+            if found is not None and [h.id for h in found] == index.ids[start:stop]:
+                return found
+        return self.headlines(chunk)[start:stop]
+
     def index(self, chunk: Chunk) -> ChunkIndex:
         """The chunk's ids and Bloom filter, from its sidecar when that matches the chunk."""
         sidecar = chunk.sidecar(self.articles)
@@ -298,6 +312,28 @@ def _read_span(path: Path, span: Span, partition_size: int) -> Article | None:
         return None
     try:
         return decode_record(path, raw)
+    except StoreError:
+        return None  # the caller parses the whole file, which names the damage
+
+
+def _read_headlines(path: Path, spans: Spans, start: int, stop: int,
+                    day: dt.date) -> list[Headline] | None:
+    """Headline records `start` to `stop` (adjacent in the file: one read); None when the
+    file is not the one the spans were taken from or a record does not parse."""
+    first, last = spans.heads[start], spans.heads[stop - 1]
+    length = last[0] + last[1] - first[0]
+    if length <= 0:
+        return None  # a damaged sidecar
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != spans.heads_size:
+                return None
+            raw = os.pread(handle.fileno(), length, first[0])
+    except FileNotFoundError:
+        return None
+    try:
+        return [decode_headline(path, raw[at - first[0] : at - first[0] + length], day)
+                for at, length in spans.heads[start:stop]]
     except StoreError:
         return None  # the caller parses the whole file, which names the damage
 

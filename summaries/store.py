@@ -35,6 +35,7 @@ from summaries.partition import (
     CHUNK_ARTICLES,
     Chunk,
     ChunkIndex,
+    Spans,
     encode_headlines,
     encode_partition,
     group_by_day,
@@ -180,15 +181,16 @@ class Store:
                 chunk, old, old_index = Chunk(day, chunk.number + 1), [], None
             taken, fresh = fresh[: CHUNK_ARTICLES - len(old)], fresh[CHUNK_ARTICLES - len(old) :]
             combined = old + taken
-            data, spans = encode_partition(chunk, combined)
+            data, records = encode_partition(chunk, combined)
+            heads, head_records = encode_headlines(combined, len(data))
+            spans = Spans(records, head_records)
             if old_index is None:
                 index = ChunkIndex.build(combined, len(data), spans)
             else:
                 index = old_index.extended(old, taken, len(data), spans)
             batch.write(chunk.path(self._folder.articles), data)
             batch.write(chunk.sidecar(self._folder.articles), index.to_bytes())
-            batch.write(chunk.headlines(self._folder.articles),
-                        encode_headlines(combined, len(data)))
+            batch.write(chunk.headlines(self._folder.articles), heads)
             staged.append((chunk, combined, index))
             old, old_index = combined, index
         return staged
@@ -259,6 +261,21 @@ class Store:
             self._check_usable()
             return [h for number in self._folder.chunks_of(day)
                     for h in self._folder.headlines(Chunk(day, number))]
+
+    def headlines_page(self, day: dt.date, start: int, count: int) -> tuple[int, list[Headline]]:
+        """How many articles the day has, and headlines `start` to `start + count` of its
+        list: one page reads those records only (counts come from the sidecars)."""
+        with self._mutex:
+            self._check_usable()
+            chunks = [Chunk(day, number) for number in self._folder.chunks_of(day)]
+            sizes = [self._folder.article_count(chunk) for chunk in chunks]
+            page: list[Headline] = []
+            offset = start
+            for chunk, size in zip(chunks, sizes, strict=True):
+                if offset < size and len(page) < count:
+                    page += self._folder.headlines_range(chunk, offset, offset + count - len(page))
+                offset = max(0, offset - size)
+            return sum(sizes), page
 
     def by_date(self, day: dt.date) -> list[Article]:
         """The day's articles in the order they were added."""

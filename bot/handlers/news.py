@@ -28,9 +28,16 @@ async def _show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, heading
                      articles: Sequence[Article | Headline], page: int, kind: keyboards.Kind,
                      key: tuple[object, ...]) -> None:
     size = services(context).telegram.page_size
-    pages = _pages(len(articles), size)
-    page = min(max(page, 0), pages - 1)
+    page = min(max(page, 0), _pages(len(articles), size) - 1)
     shown = articles[page * size : (page + 1) * size]
+    await _show_page(update, context, heading, shown, len(articles), page, kind, key)
+
+
+async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, heading: str,
+                     shown: Sequence[Article | Headline], total: int, page: int,
+                     kind: keyboards.Kind, key: tuple[object, ...]) -> None:
+    size = services(context).telegram.page_size
+    pages = _pages(total, size)
     footer = f"Page {page + 1} of {pages}" if pages > 1 else ""
     segments = article_list(heading, shown, page * size + 1, footer)
     markup = keyboards.list_buttons(kind, key, page, pages, [a.id for a in shown], page * size + 1)
@@ -52,10 +59,16 @@ async def show_latest(update: Update, context: ContextTypes.DEFAULT_TYPE, page: 
 async def show_day(update: Update, context: ContextTypes.DEFAULT_TYPE, day: dt.date,
                    page: int) -> None:
     archive = services(context).archive
-    articles = await archive.headlines(day)
-    if articles:
-        heading = f"{day:%A, %d %B %Y} — {_count(len(articles))}"
-        await _show_list(update, context, heading, articles, page, "d", (f"{day:%Y%m%d}",))
+    size = services(context).telegram.page_size
+    page = max(page, 0)
+    # A page, not the day: a list shows five of a day's hundred and more articles.
+    total, shown = await archive.headlines_page(day, page * size, size)
+    if total and not shown:  # a page past the end (a forged button): the last one
+        page = _pages(total, size) - 1
+        total, shown = await archive.headlines_page(day, page * size, size)
+    if total:
+        heading = f"{day:%A, %d %B %Y} — {_count(total)}"
+        await _show_page(update, context, heading, shown, total, page, "d", (f"{day:%Y%m%d}",))
         return
     days = await archive.dates()
     if not days:

@@ -102,8 +102,54 @@ def test_spans_that_point_elsewhere_fall_back_to_the_whole_day(tmp_path: Path) -
         store.add(stored)
     _, sidecar = day_files(tmp_path / "data")
     raw = sidecar.read_bytes()
-    spans = raw[-8 * len(stored):]
-    shuffled = b"".join(reversed([spans[i:i + 8] for i in range(0, len(spans), 8)]))
-    sidecar.write_bytes(raw[:-len(spans)] + shuffled)  # each id now names another's record
+    size = 8 * len(stored)  # the records' spans, then the headlines' spans, end the file
+    records, heads = raw[-2 * size:-size], raw[-size:]
+
+    def reverse(spans: bytes) -> bytes:
+        return b"".join(reversed([spans[i:i + 8] for i in range(0, len(spans), 8)]))
+
+    sidecar.write_bytes(raw[:-2 * size] + reverse(records) + reverse(heads))  # all point elsewhere
     with Store.open(tmp_path / "data", writable=False) as store:
         assert [store.get(a.id) for a in stored] == stored
+        assert store.headlines_page(DAY, 1, 2) == (4, [a.headline() for a in stored[1:3]])
+
+
+def spoil_headline(heads: Path, article: Article) -> None:
+    raw = heads.read_bytes()
+    start = raw.index(orjson.dumps(article.headline().to_dict()))
+    heads.write_bytes(raw[:start] + b"!" * 40 + raw[start + 40:])
+
+
+def test_a_page_of_a_day_is_read_from_its_records_across_chunks(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Item number {n}. Short.", f"Title {n}") for n in range(1_004)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored[:600])
+        store.add(stored[600:])  # chunk 0 fills up to 1,000; chunk 1 takes the rest
+    heads = tmp_path / "data" / "articles" / f"{DAY.year}" / f"{DAY}.heads"
+    spoil_headline(heads, stored[0])
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert store.headlines_page(DAY, 1, 5) == (1_004, [a.headline() for a in stored[1:6]])
+        assert store.headlines_page(DAY, 997, 5) == (1_004, [a.headline() for a in stored[997:1_002]])
+        assert store.headlines_page(DAY, 1_000, 8) == (1_004, [a.headline() for a in stored[1_000:]])
+        assert store.headlines_page(DAY, 1_004, 5) == (1_004, [])
+        assert store.headlines_page(DAY + dt.timedelta(days=1), 0, 5) == (0, [])
+        # Proof that only the page's records were read: the whole file no longer parses.
+        with pytest.raises(StoreError, match="corrupt"):
+            store.headlines_page(DAY, 0, 5)
+
+
+def test_a_page_without_spans_or_with_a_stale_file_is_cut_from_the_whole_list(tmp_path: Path) -> None:
+    stored = [make(DAY, f"Story {n}. Short.", f"Title {n}") for n in range(7)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored[:3])
+    heads = tmp_path / "data" / "articles" / f"{DAY.year}" / f"{DAY}.heads"
+    stale = heads.read_bytes()
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored[3:])
+    heads.write_bytes(stale)  # as if a crash had left the old one (the journal prevents it)
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert store.headlines_page(DAY, 2, 5) == (7, [a.headline() for a in stored[2:7]])
+    _, sidecar = day_files(tmp_path / "data")
+    as_older_sidecar(sidecar)
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert store.headlines_page(DAY, 5, 5) == (7, [a.headline() for a in stored[5:]])
