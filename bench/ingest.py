@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write_corpus  # noqa: E402
 
 from bot.collector import Collector  # noqa: E402
+from summaries.article import Headline  # noqa: E402
 from summaries.ingest import find_files, ingest  # noqa: E402
 from summaries.store import Store  # noqa: E402
 
@@ -52,14 +53,20 @@ def run_ingest(corpus: Path, data: Path) -> None:
 
 
 def measure_lookups(data: Path, samples: int) -> None:
-    """Two lookups by date: the day's list (headlines, what /date and `articles` read)
-    and the day's full articles (bodies included, what digests and search read)."""
+    """Three lookups by date: a page of the day's list (what /date reads), the whole
+    list (headlines, what `newsbot articles` reads) and the day's full articles (bodies
+    included, what digests and search read)."""
     with Store.open(data, writable=False) as store:
         days = store.dates()
         Collector().settle()  # the collector settings the bot runs with (bot/collector.py)
         rng = random.Random(11)
         picked = [rng.choice(days) for _ in range(samples)]
-        for name, lookup in (("date lookup", store.headlines), ("full day", store.by_date)):
+
+        def page(day: dt.date) -> list[Headline]:
+            return store.headlines_page(day, 0, 5)[1]
+
+        for name, lookup in (("date page", page), ("date lookup", store.headlines),
+                             ("full day", store.by_date)):
             timings = []
             for day in picked:
                 t0 = time.perf_counter()

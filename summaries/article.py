@@ -38,13 +38,16 @@ def make_article_id(date: dt.date, text: str, url: str = "") -> str:
     return f"{date:%Y%m%d}-{digest}"
 
 
+_ID = re.compile(r"(\d{4})(\d{2})(\d{2})-[0-9a-f]{10}", re.ASCII)
+
+
 def article_date_from_id(article_id: str) -> dt.date | None:
     """The date encoded in an id, or None when the id is not one of ours."""
-    match = re.fullmatch(r"(\d{8})-[0-9a-f]{10}", article_id)
+    match = _ID.fullmatch(article_id)
     if not match:
         return None
-    try:
-        return dt.datetime.strptime(match.group(1), "%Y%m%d").date()
+    try:  # not strptime: 30 µs a call, and every lookup by id starts here
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
 
