@@ -108,6 +108,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot.set_my_commands(COMMANDS)
     s = app.bot_data[KEY]
     await s.digests.load()
+    await s.archive.warm()  # before the collector freezes what start-up loaded
     jobs = app.job_queue
     assert jobs is not None  # the job-queue extra is a dependency
     # One job for every reader: due digests are found by (time, zone) group each minute.

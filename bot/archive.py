@@ -63,6 +63,10 @@ class Archive:
     async def by_date(self, day: dt.date) -> list[Article]:
         return await self._run(self.store.by_date, day)
 
+    async def warm(self) -> int:
+        """Read the store's day indexes ahead of the first readers (see Store.warm)."""
+        return await self._run(self.store.warm)
+
     async def dates(self) -> list[dt.date]:
         return await self._run(self.store.dates)
 

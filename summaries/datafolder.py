@@ -164,6 +164,20 @@ class DataFolder:
             for number in reversed(numbers):
                 yield Chunk(day, number)
 
+    def warm_indexes(self) -> int:
+        """Read sidecars into their cache, newest day first, while they fit; returns how
+        many. Every lookup by id or page starts at a sidecar, and a story at eight."""
+        loaded = room = 0
+        for chunk in self.chunks_newest_first():
+            sidecar = chunk.sidecar(self.articles)
+            stamp = Stamp.of(sidecar)
+            room += stamp.size if stamp is not None else 0
+            if room > INDEX_CACHE_BYTES * 3 // 4:
+                break  # the rest would push out what was just read
+            self.index(chunk)
+            loaded += 1
+        return loaded
+
     def make_year_dir(self, year: int) -> None:
         """Create a year folder durably before files are staged in it."""
         folder = self.articles / f"{year:04d}"
@@ -320,7 +334,7 @@ def _read_headlines(path: Path, spans: Spans, start: int, stop: int,
                     day: dt.date) -> list[Headline] | None:
     """Headline records `start` to `stop` (adjacent in the file: one read); None when the
     file is not the one the spans were taken from or a record does not parse."""
-    first, last = spans.heads[start], spans.heads[stop - 1]
+    first, last = spans.head(start), spans.head(stop - 1)
     length = last[0] + last[1] - first[0]
     if length <= 0:
         return None  # a damaged sidecar
@@ -333,7 +347,7 @@ def _read_headlines(path: Path, spans: Spans, start: int, stop: int,
         return None
     try:
         return [decode_headline(path, raw[at - first[0] : at - first[0] + length], day)
-                for at, length in spans.heads[start:stop]]
+                for at, length in map(spans.head, range(start, stop))]
     except StoreError:
         return None  # the caller parses the whole file, which names the damage
 

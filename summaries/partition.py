@@ -49,16 +49,40 @@ _SIDECAR_VERSION = 3
 Span = tuple[int, int]
 
 
-class Spans(NamedTuple):
-    """Where a chunk's records lie: in its partition file and in its headlines file."""
+class Spans:
+    """Where a chunk's records lie, in its partition file and in its headlines file: kept
+    packed as the sidecar stores them (a sidecar of every day stays cached)."""
 
-    records: list[Span]
-    heads: list[Span]
+    __slots__ = ("count", "packed")
+
+    def __init__(self, count: int, packed: bytes) -> None:
+        if len(packed) != 2 * _SPAN.size * count:
+            raise ValueError("wrong length")
+        self.count, self.packed = count, packed
+
+    @classmethod
+    def of(cls, records: list[Span], heads: list[Span]) -> Spans:
+        if len(records) != len(heads):
+            raise ValueError("a record and a headline for every article")
+        return cls(len(records), b"".join(_SPAN.pack(*span) for span in [*records, *heads]))
+
+    def record(self, n: int) -> Span:
+        """Where article `n`'s record lies in the partition file."""
+        at, length = _SPAN.unpack_from(self.packed, n * _SPAN.size)
+        return at, length
+
+    def head(self, n: int) -> Span:
+        """Where headline `n`'s record lies in the headlines file."""
+        at, length = _SPAN.unpack_from(self.packed, (self.count + n) * _SPAN.size)
+        return at, length
 
     @property
     def heads_size(self) -> int:
         """The size of the headlines file these spans were taken from."""
-        return self.heads[-1][0] + self.heads[-1][1] + len(_CLOSE) if self.heads else 0
+        if not self.count:
+            return 0
+        at, length = self.head(self.count - 1)
+        return at + length + len(_CLOSE)
 
 
 class Chunk(NamedTuple):
@@ -264,7 +288,7 @@ class ChunkIndex:
             return None
         if self._positions is None:
             self._positions = {found: n for n, found in enumerate(self.ids)}
-        return self.spans.records[self._positions[article_id]]
+        return self.spans.record(self._positions[article_id])
 
     @classmethod
     def build(
@@ -308,10 +332,9 @@ class ChunkIndex:
             _MAGIC, _SIDECAR_VERSION, len(self.ids), self.bloom.count, len(bloom),
             self.partition_size,
         )
-        if self.spans is None or not len(self.spans.records) == len(self.spans.heads) == len(self.ids):
+        if self.spans is None or self.spans.count != len(self.ids):
             raise ValueError("an index is written with the spans of every article")
-        spans = b"".join(_SPAN.pack(*span) for span in [*self.spans.records, *self.spans.heads])
-        return header + "".join(self.ids).encode("ascii") + bloom + spans
+        return header + "".join(self.ids).encode("ascii") + bloom + self.spans.packed
 
     @staticmethod
     def header(data: bytes) -> tuple[int, int] | None:
@@ -339,10 +362,7 @@ class ChunkIndex:
             if len(data) != bloom_end + span_bytes:
                 raise ValueError("wrong length")
             text = data[start:end].decode("ascii")
-            spans: Spans | None = None
-            if span_bytes:
-                pairs = [(at, length) for at, length in _SPAN.iter_unpack(data[bloom_end:])]
-                spans = Spans(pairs[:n_ids], pairs[n_ids:])
+            spans = Spans(n_ids, data[bloom_end:]) if span_bytes else None
         except (struct.error, ValueError) as error:
             raise StoreError(f"index file {path} is corrupt ({error})") from None
         ids = [text[i : i + _ID_LENGTH] for i in range(0, len(text), _ID_LENGTH)]

@@ -183,7 +183,7 @@ class Store:
             combined = old + taken
             data, records = encode_partition(chunk, combined)
             heads, head_records = encode_headlines(combined, len(data))
-            spans = Spans(records, head_records)
+            spans = Spans.of(records, head_records)
             if old_index is None:
                 index = ChunkIndex.build(combined, len(data), spans)
             else:
@@ -345,6 +345,13 @@ class Store:
                 for day, numbers in self._folder.all_days()
                 for number in numbers
             )
+
+    def warm(self) -> int:
+        """Read the newest days' small indexes ahead of the first lookups (a long-running
+        process's first minutes then cost what its later ones do); returns how many."""
+        with self._mutex:
+            self._check_usable()
+            return self._folder.warm_indexes()
 
     def size_bytes(self) -> int:
         """Bytes the data folder's files take (their sizes, summed)."""

@@ -153,3 +153,20 @@ def test_a_page_without_spans_or_with_a_stale_file_is_cut_from_the_whole_list(tm
     as_older_sidecar(sidecar)
     with Store.open(tmp_path / "data", writable=False) as store:
         assert store.headlines_page(DAY, 5, 5) == (7, [a.headline() for a in stored[5:]])
+
+
+def test_warming_reads_the_newest_days_indexes_while_they_fit(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    days = [DAY + dt.timedelta(days=n) for n in range(6)]
+    with Store.open(tmp_path / "data") as store:
+        store.add([make(day, f"Story of {day}. Short.") for day in days])
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert store.warm() == 6
+    sidecar_size = day_files(tmp_path / "data")[1].stat().st_size
+    monkeypatch.setattr("summaries.datafolder.INDEX_CACHE_BYTES", sidecar_size * 4 + 1)
+    # The writer: a reader does not cache files written in the last moments (filecache.py).
+    with Store.open(tmp_path / "data") as store:
+        assert store.warm() == 3  # three of the four the cache holds: room for lookups
+        cache = store._folder._indexes  # noqa: SLF001 - what was read, and what not
+        warmed = [cache.peek(day_files(tmp_path / "data", day)[1]) is not None for day in days]
+        assert warmed == [False, False, False, True, True, True]
