@@ -42,13 +42,11 @@ import heapq
 import itertools
 import logging
 import time
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -57,21 +55,16 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.answers import call_back, is_gone, may_have_arrived, retry_seconds
 from bot.groupcommit import GroupCommit
+from bot.messages import send_html
 from bot.pacing import Pacer
 from summaries.ledger import Ledger
 
 __all__ = ["Deliverer", "DeliveryReport", "Outgoing"]
 
 _LOG = logging.getLogger(__name__)
-# sendMessage goes through do_api_request: it returns Telegram's answer as a dict, where
-# send_message builds a Message with its entities, ~0.3 ms a message, a third of the
-# fan-out's CPU at 1,000/s (measured). PTB warns that send_message exists; we know.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
-                        category=PTBUserWarning)
 
 
 @dataclass(frozen=True)
@@ -136,14 +129,6 @@ class Deliverer:
     def pool_size(concurrency: int = 32) -> int:
         """Connections the Bot's request needs: every send in flight, and some to spare."""
         return concurrency + 16
-
-    def _message(self, chat_id: int, text: str) -> dict[str, object]:
-        message: dict[str, object] = {"chat_id": chat_id, "text": text,
-                                      "parse_mode": ParseMode.HTML.value,
-                                      "link_preview_options": {"is_disabled": True}}
-        if self._paid:
-            message["allow_paid_broadcast"] = True
-        return message
 
     async def deliver(self, items: Iterable[Outgoing]) -> DeliveryReport:
         """Send every part not yet sent or uncertain; returns when all are done or given up."""
@@ -286,9 +271,7 @@ class _Run:
             self.broken = error
             return
         try:
-            answer = await o._bot.do_api_request("sendMessage", api_kwargs=o._message(
-                job.target, item.parts[part]))
-            message_id = int(answer["message_id"])
+            message_id = await send_html(o._bot, job.target, item.parts[part], paid=o._paid)
         except asyncio.CancelledError:
             self._note(o._ledger.uncertain, item.day, job.key, part)
             raise

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.messages import send_html
 from bot.render import Segment, to_messages
 
 log = logging.getLogger(__name__)
@@ -15,20 +16,15 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, segments: list[Segment],
-               markup: InlineKeyboardMarkup | None = None, *, preview: bool = False) -> Message | None:
+               markup: InlineKeyboardMarkup | None = None, *, preview: bool = False) -> None:
     """Send segments as one or more messages; the buttons go with the last one."""
     chat = update.effective_chat
     if chat is None:
-        return None
+        return
     messages = to_messages(segments)
-    sent = None
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        sent = await context.bot.send_message(
-            chat.id, text, reply_markup=markup if last else None,
-            link_preview_options=None if preview else NO_PREVIEW,
-        )
-    return sent
+        await send_html(context.bot, chat.id, text, markup if last else None, preview=preview)
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE, segments: list[Segment],
