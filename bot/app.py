@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from urllib.parse import urlparse
+import logging
+import urllib.request
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.archive import Archive
 from bot.clock import Clock
@@ -32,6 +34,7 @@ from summaries.sources.poll import Poller
 from summaries.sources.registry import SourceRegistry
 from summaries.store import Store
 
+_LOG = logging.getLogger(__name__)
 COLLECTOR = "collector"
 CONCURRENT_UPDATES = 8  # a slow upload must not hold up everyone else's /latest
 
@@ -57,14 +60,8 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
             .post_init(_post_init)
             .post_shutdown(_post_shutdown)
         )
-        if request is None:
-            # One lean client for every call (bot/transport.py says why), sized for a
-            # digest fan-out beside the replies; the long poll has a connection of its own.
-            builder = builder.request(
-                LeanRequest(connection_pool_size=Deliverer.pool_size())
-            ).get_updates_request(LeanRequest(connection_pool_size=1))
-        else:
-            builder = builder.request(request).get_updates_request(request)
+        calls, polls = (request, request) if request is not None else _requests(api)
+        builder = builder.request(calls).get_updates_request(polls)
         app = builder.build()
     except BaseException:
         store.close()
@@ -93,6 +90,23 @@ def build_application(config: Config, *, request: BaseRequest | None = None,
                                  feeds=Feeds(registry, poller, client), clock=clock)
     register(app)
     return app
+
+
+def _requests(api_base_url: str) -> tuple[BaseRequest, BaseRequest]:
+    """The HTTP clients of the Bot API calls and of the long poll.
+
+    The lean client (bot/transport.py says why), sized for a digest fan-out beside the
+    replies, unless a proxy from the environment (HTTPS_PROXY, ALL_PROXY, ...) applies to
+    the API: httpx speaks to proxies, SOCKS included, and the lean client does not.
+    """
+    parts = urlsplit(api_base_url)
+    proxies = urllib.request.getproxies()
+    if (proxies.get(parts.scheme) or proxies.get("all")) and not urllib.request.proxy_bypass(
+            parts.hostname or ""):
+        _LOG.info("Bot API calls go through the proxy set in the environment")
+        return (HTTPXRequest(connection_pool_size=Deliverer.pool_size()),
+                HTTPXRequest(connection_pool_size=1))
+    return LeanRequest(connection_pool_size=Deliverer.pool_size()), LeanRequest(connection_pool_size=1)
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,7 +173,7 @@ def run(config: Config) -> None:
         app.run_webhook(
             listen=hook.listen,
             port=hook.port,
-            url_path=urlparse(hook.url).path.lstrip("/"),
+            url_path=urlsplit(hook.url).path.lstrip("/"),
             webhook_url=hook.url,
             secret_token=hook.secret_token or None,
             allowed_updates=Update.ALL_TYPES,

@@ -270,7 +270,7 @@ class Store:
             chunks = [Chunk(day, number) for number in self._folder.chunks_of(day)]
             sizes = [self._folder.article_count(chunk) for chunk in chunks]
             page: list[Headline] = []
-            offset = start
+            offset = max(start, 0)
             for chunk, size in zip(chunks, sizes, strict=True):
                 if offset < size and len(page) < count:
                     page += self._folder.headlines_range(chunk, offset, offset + count - len(page))

@@ -132,6 +132,7 @@ def test_a_page_of_a_day_is_read_from_its_records_across_chunks(tmp_path: Path) 
         assert store.headlines_page(DAY, 997, 5) == (1_004, [a.headline() for a in stored[997:1_002]])
         assert store.headlines_page(DAY, 1_000, 8) == (1_004, [a.headline() for a in stored[1_000:]])
         assert store.headlines_page(DAY, 1_004, 5) == (1_004, [])
+        assert store.headlines_page(DAY, 2, 0) == (1_004, [])
         assert store.headlines_page(DAY + dt.timedelta(days=1), 0, 5) == (0, [])
         # Proof that only the page's records were read: the whole file no longer parses.
         with pytest.raises(StoreError, match="corrupt"):
@@ -149,6 +150,7 @@ def test_a_page_without_spans_or_with_a_stale_file_is_cut_from_the_whole_list(tm
     heads.write_bytes(stale)  # as if a crash had left the old one (the journal prevents it)
     with Store.open(tmp_path / "data", writable=False) as store:
         assert store.headlines_page(DAY, 2, 5) == (7, [a.headline() for a in stored[2:7]])
+        assert store.headlines_page(DAY, -3, 2) == (7, [a.headline() for a in stored[:2]])
     _, sidecar = day_files(tmp_path / "data")
     as_older_sidecar(sidecar)
     with Store.open(tmp_path / "data", writable=False) as store:

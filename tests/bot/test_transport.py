@@ -1,7 +1,9 @@
-"""The bot over TLS, as it talks to api.telegram.org: its lean client verifies certificates.
+"""The bot's HTTP client as it meets the real Bot API: over TLS, and through a proxy.
 
 The fake serves HTTPS with a self-signed certificate for 127.0.0.1; the bot trusts it only
 when SSL_CERT_FILE names it, the way an operator trusts the CA of a self-hosted Bot API.
+As a proxy, the fake answers requests for any host (a forward proxy's request names the
+whole URL), so a bot that ignored the proxy would not reach its made-up API host.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.harness import ADMIN, BotHarness, make_config
+from tests.bot.harness import ADMIN, BotHarness, make_config, with_telegram
 from tests.conftest import ROOT
 from tests.fakes import FakeBotApi
 from tests.fakes.botapi import TLS_CERTIFICATE
@@ -58,3 +60,18 @@ def test_an_untrusted_certificate_is_one_line(tmp_path: Path, tls_fake: FakeBotA
     assert line.startswith(f"newsbot: cannot reach the Bot API at {tls_fake.url} ")
     assert "CERTIFICATE_VERIFY_FAILED" in line
     assert tls_fake.calls() == []  # nothing reached the server without a trusted handshake
+
+
+def test_a_proxy_from_the_environment_is_used(data: Path, fake: FakeBotApi,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", fake.url)
+    config = with_telegram(make_config(data, fake), api_base_url="http://api.telegram.invalid")
+    bot = BotHarness(config, fake).start()
+    try:
+        (day,) = bot.say("/date 2026-02-23")
+        assert day.text.startswith("Monday, 23 February 2026")
+    finally:
+        bot.stop()
+    assert fake.calls("getMe")  # answered by the fake, standing in as the proxy
