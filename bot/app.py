@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sys
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -133,12 +134,38 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await s.feeds.schedule_all(jobs)
     # dateparser's first call loads its language data (~0.5 s): start that now, off the
     # loop, without making start-up wait for it (a date asked meanwhile waits its turn).
-    app.bot_data["warm-up"] = asyncio.get_running_loop().run_in_executor(None, warm_up)
+    warming = asyncio.get_running_loop().run_in_executor(None, _warm_up_politely)
+    app.bot_data["warm-up"] = warming
     collector = app.bot_data.get(COLLECTOR)
     if isinstance(collector, Collector):
         collector.settle()
         jobs.run_repeating(collector.collect, interval=INTERVAL, first=INTERVAL,
                            name="collector")
+    warming.add_done_callback(lambda done: _ready(app, done))
+
+
+def _warm_up_politely() -> None:
+    """dateparser's warm-up, handing the interpreter back to the loop within 0.5 ms.
+
+    A busy thread keeps the GIL for the switch interval (5 ms) before a waiting one may
+    have it, and a reply changes threads three times: while the warm-up ran, readers
+    waited 20-30 ms (bench/bot_latency.py --from-start)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        warm_up()
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _ready(app: Application, warming: asyncio.Future[None]) -> None:  # type: ignore[type-arg]
+    """Start-up work is over: settle again what the warm-up loaded, and say so."""
+    if not warming.cancelled() and warming.exception() is not None:
+        _LOG.warning("dateparser warm-up failed: %s", warming.exception())
+    collector = app.bot_data.get(COLLECTOR)
+    if isinstance(collector, Collector):
+        collector.settle()  # dateparser's tables live as long as the bot, too
+    _LOG.info("ready: every reader is answered at full speed from now on")
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
