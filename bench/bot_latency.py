@@ -61,6 +61,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+def resident_mb(pid: int) -> float:
+    """A process's resident memory, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def watch_for_ready(stream: IO[str], ready: threading.Event) -> None:
     """Read the bot's log to its end (a full pipe would stall it), noting "ready"."""
     for line in stream:
@@ -96,6 +104,7 @@ def measure(data: Path, requests: int, from_start: bool) -> None:
             gc.collect()
             gc.freeze()
             gc.disable()
+            resident = [resident_mb(bot.pid)]
             for day, article_id in zip(sample_days, ids, strict=True):
                 for command, argument in (("/date", f"{day:%Y-%m-%d}"), ("/article", article_id),
                                           ("/help", "")):
@@ -109,6 +118,7 @@ def measure(data: Path, requests: int, from_start: bool) -> None:
                     elapsed = (time.perf_counter() - start) * 1000
                     first = elapsed if first is None else first
                     results[command].append(elapsed)
+            resident.append(resident_mb(bot.pid))
         finally:
             gc.enable()
             bot.send_signal(signal.SIGINT)
@@ -116,6 +126,8 @@ def measure(data: Path, requests: int, from_start: bool) -> None:
     print(f"archive       {total:,} articles over {len(days)} days")
     when = "the bot's first long poll" if from_start else "the bot said it was ready"
     print(f"first request {first or 0.0:.1f} ms (/date; requests began at {when})")
+    print(f"bot memory    {resident[0]:.0f} MB resident before, {resident[-1]:.0f} MB after "
+          f"(its automatic collector is off: a leak would show here)")
     for command, timings in results.items():
         print(f"{command:<13} median {statistics.median(timings):.1f} ms, "
               f"p99 {percentile(timings, 0.99):.1f} ms ({len(timings)} requests)")
