@@ -174,7 +174,10 @@ class DataFolder:
             room += stamp.size if stamp is not None else 0
             if room > INDEX_CACHE_BYTES * 3 // 4:
                 break  # the rest would push out what was just read
-            self.index(chunk)
+            try:  # the sidecar only: a stale one is not worth parsing a day for here
+                _load(sidecar, self._indexes, lambda raw: ChunkIndex.from_bytes(sidecar, raw))
+            except StoreError:
+                continue  # damaged: the lookup that needs this day reports it
             loaded += 1
         return loaded
 

@@ -172,3 +172,21 @@ def test_warming_reads_the_newest_days_indexes_while_they_fit(tmp_path: Path,
         cache = store._folder._indexes  # noqa: SLF001 - what was read, and what not
         warmed = [cache.peek(day_files(tmp_path / "data", day)[1]) is not None for day in days]
         assert warmed == [False, False, False, True, True, True]
+
+
+def test_warming_skips_a_damaged_index_and_parses_no_day(tmp_path: Path) -> None:
+    days = [DAY + dt.timedelta(days=n) for n in range(3)]
+    stored = [make(day, f"Story of {day}. Short.") for day in days]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored)
+    day_files(tmp_path / "data", days[1])[1].write_bytes(b"NBIX damaged")
+    partition, sidecar = day_files(tmp_path / "data", days[2])
+    spoil(partition, stored[2])  # the day would not parse,
+    raw = sidecar.read_bytes()  # and its sidecar no longer matches it: a lookup would parse it
+    magic, version, n_ids, count, n_bloom, size = HEADER.unpack_from(raw)
+    sidecar.write_bytes(HEADER.pack(magic, version, n_ids, count, n_bloom, size + 1) +
+                        raw[HEADER.size:])
+    with Store.open(tmp_path / "data") as store:
+        assert store.warm() == 2
+        with pytest.raises(StoreError, match="corrupt"):
+            store.get(stored[1].id)
