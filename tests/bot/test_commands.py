@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from summaries.records import Records
 from summaries.store import Store
-from tests.bot.harness import ADMIN, READER, BotHarness
+from tests.bot.harness import ADMIN, READER, BotHarness, make_config, with_telegram
 from tests.fakes import FakeBotApi
 
 ID = re.compile(r"/article (\d{8}-[0-9a-f]{10})")
@@ -137,3 +138,20 @@ def test_forged_and_stale_buttons_get_a_polite_answer(bot: BotHarness, fake: Fak
             assert not sent
     (still,) = bot.say("/help")  # the bot is alive
     assert "/latest" in still.text
+
+
+def test_a_days_list_pages_and_a_page_past_the_end_shows_the_last(data: Path,
+                                                                   fake: FakeBotApi) -> None:
+    bot = BotHarness(with_telegram(make_config(data, fake), page_size=2), fake).start()
+    try:
+        (first,) = bot.say("/date 2026-02-23")
+        assert first.text.startswith("Monday, 23 February 2026 — 3 articles")
+        assert "Page 1 of 2" in first.text and "1. " in first.text and "3. " not in first.text
+        (second,) = bot.press(first, "Next ›")
+        assert "Page 2 of 2" in second.text and "3. " in second.text and "1. " not in second.text
+        (back,) = bot.press(second, "‹ Previous")
+        assert "Page 1 of 2" in back.text
+        (last,) = bot.press_data(back, "1:d:20260223:9")  # forged: there is no page 10
+        assert last.text == second.text and last.keyboard == second.keyboard
+    finally:
+        bot.stop()
