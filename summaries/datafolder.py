@@ -32,17 +32,14 @@ from summaries.filecache import Stamp, StatCache
 from summaries.lock import LOCK_NAME
 from summaries.partition import (
     FORMAT,
-    HEADER_SIZE,
     Chunk,
-    ChunkIndex,
-    Span,
-    Spans,
     decode_headline,
     decode_headlines,
     decode_partition,
     decode_record,
     scan_year,
 )
+from summaries.sidecar import HEADER_SIZE, ChunkIndex, Span, Spans
 from summaries.storage import (
     fsync_dir,
     is_temp_name,

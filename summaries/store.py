@@ -34,13 +34,12 @@ from summaries.lock import WriterLock
 from summaries.partition import (
     CHUNK_ARTICLES,
     Chunk,
-    ChunkIndex,
-    Spans,
     encode_headlines,
     encode_partition,
     group_by_day,
 )
 from summaries.seen import SeenIndex
+from summaries.sidecar import ChunkIndex, Spans
 from summaries.storage import AtomicJSONStorage, Batch
 
 # The longest span of one story, from its first article's day (stories.py keeps to it).

@@ -16,7 +16,7 @@ from summaries.partition import Chunk, encode_partition
 from summaries.store import Store
 from tests.summaries.test_store import DAY, make
 
-HEADER = struct.Struct("<4sHxxIIIQ")  # the sidecar's header, as partition.py writes it
+HEADER = struct.Struct("<4sHxxIIIQ")  # the sidecar's header, as sidecar.py writes it
 ID_LENGTH = len("YYYYMMDD-0123456789")
 
 
