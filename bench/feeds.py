@@ -88,7 +88,7 @@ def main() -> None:
                 if not validators:
                     third, new3, calls3, _ = _poll(store, sources, client, builder)
                     print(f"  after restart {third:6.3f} s  {new3} new, {calls3} summarizer calls "
-                          "(every feed parsed, every entry checked)")
+                          "(a new poller: unchanged bodies known from the registry)")
 
 
 if __name__ == "__main__":

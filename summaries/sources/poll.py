@@ -98,7 +98,9 @@ class Poller:
         self.stories = StoryIndex(store)
         self._build = build
         self._clock = clock
-        self._bodies: dict[int, bytes] = {}  # digest of each feed's last body, in memory only
+        # Digest of each feed's last body; the registry keeps the one of the last poll
+        # that stored something, so a restart does not parse an unchanged feed again.
+        self._bodies: dict[int, str] = {}
 
     def poll(self, source: Source, *, force: bool = False) -> PollResult:
         """Poll one source once; a failing source is skipped until its backoff ends,
@@ -117,8 +119,8 @@ class Poller:
                 self.registry.succeeded(source, now, etag=state.etag,
                                         last_modified=state.last_modified)
                 return result
-            digest = hashlib.blake2b(response.body, digest_size=16).digest()
-            if self._bodies.get(source.key) != digest:
+            digest = hashlib.blake2b(response.body, digest_size=16).hexdigest()
+            if self._bodies.get(source.key, state.body) != digest:
                 feed = parse_feed(response.body, url=source.url, content_type=response.content_type,
                                   charset=response.charset, zone=source.zone)
                 self._take(source, feed, result, now)
@@ -129,7 +131,8 @@ class Poller:
             log.warning("source %s failed (%d in a row): %s", source.name, state.failures, error)
             return result
         self.registry.succeeded(source, now, etag=response.etag,
-                                last_modified=response.last_modified, stored=result.new > 0)
+                                last_modified=response.last_modified, stored=result.new > 0,
+                                body=self._bodies.get(source.key, ""))
         return result
 
     def poll_all(self, sources: Iterable[Source] | None = None, *, force: bool = False,

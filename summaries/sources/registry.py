@@ -62,6 +62,7 @@ class SourceState:
 
     etag: str = ""
     last_modified: str = ""
+    body: str = ""  # digest of the feed body the last storing poll read (hex)
     failures: int = 0  # consecutive
     last_error: str = ""
     last_error_at: dt.datetime | None = None
@@ -174,6 +175,7 @@ class SourceRegistry:
         return SourceState(
             etag=record.get("etag", ""),
             last_modified=record.get("last_modified", ""),
+            body=record.get("body", ""),
             failures=int(record.get("failures", 0)),
             last_error=record.get("last_error", ""),
             last_error_at=_time(record.get("last_error_at")),
@@ -192,8 +194,11 @@ class SourceRegistry:
         return next_poll is None or now >= next_poll
 
     def succeeded(self, source: Source, now: dt.datetime, *, etag: str = "",
-                  last_modified: str = "", stored: bool = False) -> None:
-        """Record a successful poll; writes only when a restart would need the change."""
+                  last_modified: str = "", stored: bool = False, body: str = "") -> None:
+        """Record a successful poll; writes only when a restart would need the change.
+
+        `body` (the digest of what a storing poll read) is kept with `last_success`, in
+        the same write: after a restart an unchanged feed is then not parsed again."""
         self._checked[source.key] = now
         old = self.state(source)
         fields: dict[str, Any] = {}
@@ -203,6 +208,8 @@ class SourceRegistry:
             fields.update(failures=0, next_poll=None)
         if stored:
             fields["last_success"] = now.isoformat()
+            if body:
+                fields["body"] = body
         if fields:
             self._write(source, fields)
 

@@ -4,7 +4,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from summaries.sources import Source
+from summaries.sources import HttpClient, Poller, Source, SourceRegistry
 from tests.fakes.newssite import Entry, NewsSite
 from tests.summaries.sources.conftest import NOW, Rig, article_text, paragraphs
 
@@ -170,3 +170,19 @@ def test_ingest_url_takes_a_feed_or_a_page(site: NewsSite, rig: Rig) -> None:
     assert rig.poller.ingest_url(page + "?utm_campaign=x").seen == 1
     assert rig.poller.ingest_url(site.feed("/f.xml", _full(2))).new == 2
     assert rig.poller.ingest_url(site.url("/nothing")).error == "HTTP 404 Not Found"
+
+
+def test_after_a_restart_an_unchanged_feed_is_not_parsed_again(
+    site: NewsSite, rig: Rig, client: HttpClient
+) -> None:
+    source = Source("Plain", site.feed("/plain.xml", _full(4), validators=False))
+    assert rig.poller.poll(source).new == 4
+    restarted = Poller(rig.store, SourceRegistry(rig.store), client, build=rig.counter,
+                       clock=lambda: NOW)
+    before = _snapshot(rig.store.data_dir)
+    again = restarted.poll(source)
+    assert (again.new, again.seen, again.pages, again.error) == (0, 0, 0, "")  # not parsed
+    assert _snapshot(rig.store.data_dir) == before
+    site.feed("/plain.xml", _full(5), validators=False)  # one more entry: parsed again
+    assert restarted.poll(source).new == 1
+    assert rig.counter.calls == 5
