@@ -115,6 +115,17 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).digests.tick()
 
 
+async def _reindex(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The next day whose index an older newsbot wrote; the job ends when none is left."""
+    job = context.job
+    assert job is not None and isinstance(job.data, dict)
+    done = await services(context).archive.upgrade_index(job.data.get("after"))
+    if done is None:
+        job.schedule_removal()
+    else:
+        job.data["after"] = done
+
+
 def _seconds_to_next_minute(now: dt.datetime) -> float:
     return 60 - now.second - now.microsecond / 1e6 + 0.5
 
@@ -132,6 +143,8 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
                        name="digests", job_kwargs={"misfire_grace_time": 50, "coalesce": True})
     jobs.run_once(_tick, when=0, name="digests-catch-up")
     await s.feeds.schedule_all(jobs)
+    # Days an older newsbot indexed get current indexes, one a second between readers.
+    jobs.run_repeating(_reindex, interval=1.0, first=5.0, name="reindex", data={})
     # dateparser's first call loads its language data (~0.5 s): start that now, off the
     # loop, without making start-up wait for it (a date asked meanwhile waits its turn).
     warming = asyncio.get_running_loop().run_in_executor(None, _warm_up_politely)

@@ -19,6 +19,7 @@ from summaries.corpus import parse_bytes
 from summaries.digest import in_window, window_days
 from summaries.gcpause import collector_paused
 from summaries.ingest import IngestReport, ingest_drafts
+from summaries.partition import Chunk
 from summaries.records import Records
 from summaries.store import Store
 
@@ -66,6 +67,10 @@ class Archive:
     async def warm(self) -> int:
         """Read the store's day indexes ahead of the first readers (see Store.warm)."""
         return await self._run(self.store.warm)
+
+    async def upgrade_index(self, after: Chunk | None) -> Chunk | None:
+        """One more day's index brought up to date (see summaries/reindex.py)."""
+        return await self._run(self.store.upgrade_index, after)
 
     async def dates(self) -> list[dt.date]:
         return await self._run(self.store.dates)

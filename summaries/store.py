@@ -38,6 +38,7 @@ from summaries.partition import (
     encode_partition,
     group_by_day,
 )
+from summaries.reindex import upgrade_after
 from summaries.seen import SeenIndex
 from summaries.sidecar import ChunkIndex, Spans
 from summaries.storage import AtomicJSONStorage, Batch
@@ -351,6 +352,13 @@ class Store:
         with self._mutex:
             self._check_usable()
             return self._folder.warm_indexes()
+
+    def upgrade_index(self, after: Chunk | None = None) -> Chunk | None:
+        """Give the next chunk (after `after`, newest first) whose sidecar an older
+        newsbot wrote a current one; returns it, or None when none is left (reindex.py)."""
+        with self._mutex:
+            self._check_usable(write=True)
+            return upgrade_after(self._folder, after)
 
     def size_bytes(self) -> int:
         """Bytes the data folder's files take (their sizes, summed)."""

@@ -190,3 +190,25 @@ def test_warming_skips_a_damaged_index_and_parses_no_day(tmp_path: Path) -> None
         assert store.warm() == 2
         with pytest.raises(StoreError, match="corrupt"):
             store.get(stored[1].id)
+
+
+def test_older_indexes_are_upgraded_a_chunk_at_a_time_newest_first(tmp_path: Path) -> None:
+    days = [DAY + dt.timedelta(days=n) for n in range(4)]
+    stored = [make(day, f"Story {n} of {day}. Short.") for day in days for n in range(3)]
+    with Store.open(tmp_path / "data") as store:
+        store.add(stored)
+    for day in days[:3]:
+        as_older_sidecar(day_files(tmp_path / "data", day)[1])
+    partitions = {day: day_files(tmp_path / "data", day)[0].read_bytes() for day in days}
+    with Store.open(tmp_path / "data") as store:
+        upgraded, after = [], None
+        while (after := store.upgrade_index(after)) is not None:
+            upgraded.append(after.day)
+        assert upgraded == [days[2], days[1], days[0]]  # the newest had spans already
+        assert store.upgrade_index() is None
+    assert {day: day_files(tmp_path / "data", day)[0].read_bytes() for day in days} == partitions
+    for day in days:
+        assert HEADER.unpack_from(day_files(tmp_path / "data", day)[1].read_bytes())[1] == 3
+    spoil(day_files(tmp_path / "data", days[0])[0], stored[0])  # records are read one by one
+    with Store.open(tmp_path / "data", writable=False) as store:
+        assert [store.get(a.id) for a in stored[1:]] == stored[1:]
