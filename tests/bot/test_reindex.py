@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 from tests.bot.harness import BotHarness, make_config
 from tests.fakes import FakeBotApi
-
-HEADER = struct.Struct("<4sHxxIIIQ")  # the sidecar's header, as summaries/sidecar.py writes it
-ID_LENGTH = len("YYYYMMDD-0123456789")
-
-
-def as_older(sidecar: Path) -> None:
-    raw = sidecar.read_bytes()
-    magic, _, n_ids, count, n_bloom, size = HEADER.unpack_from(raw)
-    end = HEADER.size + n_ids * ID_LENGTH + n_bloom
-    sidecar.write_bytes(HEADER.pack(magic, 2, n_ids, count, n_bloom, size) + raw[HEADER.size:end])
+from tests.summaries.test_store_records import HEADER, as_older_sidecar
 
 
 def versions(data: Path) -> list[int]:
@@ -26,7 +16,7 @@ def versions(data: Path) -> list[int]:
 def test_the_reindex_job_upgrades_each_older_day_then_ends(data: Path, fake: FakeBotApi) -> None:
     sidecars = sorted(data.rglob("*.idx"))
     for sidecar in sidecars:
-        as_older(sidecar)
+        as_older_sidecar(sidecar)
     assert set(versions(data)) == {2}
     bot = BotHarness(make_config(data, fake), fake).start()
     try:
