@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from itertools import starmap
 from dataclasses import dataclass, field
+from itertools import starmap
 from typing import Any, NamedTuple
 
 # Summaries are ranked once at ingest; this many ranked sentences are kept, so every

@@ -31,6 +31,7 @@ from summaries.errors import StoreError, StoreFormatError
 from summaries.filecache import Stamp, StatCache
 from summaries.lock import LOCK_NAME
 from summaries.partition import (
+    FILE_END,
     FORMAT,
     Chunk,
     decode_headline,
@@ -340,7 +341,7 @@ def _read_headlines(path: Path, spans: Spans, start: int, stop: int,
         return None  # a damaged sidecar
     try:
         with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size != spans.heads_size:
+            if os.fstat(handle.fileno()).st_size != spans.heads_end + len(FILE_END):
                 return None
             raw = os.pread(handle.fileno(), length, first[0])
     except FileNotFoundError:

@@ -26,7 +26,7 @@ import orjson
 from summaries.article import Article, Headline, article_date_from_id
 from summaries.errors import InputError, StoreError, StoreFormatError
 from summaries.gcpause import collector_paused
-from summaries.sidecar import Span
+from summaries.sidecar import Span, Spans
 
 FORMAT = 1
 CHUNK_ARTICLES = 1_000
@@ -107,7 +107,7 @@ def group_by_day(articles: list[Article]) -> dict[dt.date, list[Article]]:
     return groups
 
 
-_CLOSE = b"]}"  # how both files end (sidecar.Spans counts on it)
+FILE_END = b"]}"  # what follows the last record in both files
 
 
 def _with_records(fields: dict[str, object], records: Iterable[dict[str, object]]
@@ -123,7 +123,7 @@ def _with_records(fields: dict[str, object], records: Iterable[dict[str, object]
         raw = orjson.dumps(record)
         spans.append((len(out), len(raw)))
         out += raw
-    out += _CLOSE
+    out += FILE_END
     return bytes(out), spans
 
 
@@ -131,6 +131,14 @@ def encode_partition(chunk: Chunk, articles: Iterable[Article]) -> tuple[bytes, 
     """The partition file for `articles`, in ingest order, and where each one's record lies."""
     return _with_records({"kind": _KIND, "format": FORMAT, "day": chunk.day.isoformat(),
                           "chunk": chunk.number}, (article.to_dict() for article in articles))
+
+
+def encode_chunk(chunk: Chunk, articles: list[Article]) -> tuple[bytes, bytes, Spans]:
+    """A chunk's partition and headlines files, and where each article's records lie in
+    them (for its sidecar): the three files a batch writes together."""
+    data, records = encode_partition(chunk, articles)
+    heads, head_records = encode_headlines(articles, len(data))
+    return data, heads, Spans.of(records, head_records)
 
 
 def decode_record(path: Path, raw: bytes) -> Article:

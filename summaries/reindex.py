@@ -14,8 +14,8 @@ from __future__ import annotations
 from itertools import dropwhile
 
 from summaries.datafolder import DataFolder
-from summaries.partition import Chunk, encode_headlines, encode_partition
-from summaries.sidecar import ChunkIndex, Spans
+from summaries.partition import Chunk, encode_chunk
+from summaries.sidecar import ChunkIndex
 from summaries.storage import Batch, read_bytes
 
 __all__ = ["upgrade_after"]
@@ -33,9 +33,8 @@ def upgrade_after(folder: DataFolder, after: Chunk | None) -> Chunk | None:
         if folder.index(chunk).spans is not None:
             continue
         articles = folder.partition(chunk).articles
-        data, records = encode_partition(chunk, articles)
-        heads, head_records = encode_headlines(articles, len(data))
-        index = ChunkIndex.build(articles, len(data), Spans.of(records, head_records))
+        data, heads, spans = encode_chunk(chunk, articles)
+        index = ChunkIndex.build(articles, len(data), spans)
         batch = Batch(folder.root)
         try:
             for path, content in ((chunk.path(folder.articles), data),

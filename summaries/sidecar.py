@@ -28,7 +28,6 @@ _MAGIC = b"NBIX"
 # 2: story roots are in the filter too (see story_token); 3: after the filter, where each
 # article's record lies in the partition, then in the headlines file
 _SIDECAR_VERSION = 3
-_FILE_END = len(b"]}")  # both files end with their list of records and the object
 Span = tuple[int, int]
 
 
@@ -60,12 +59,12 @@ class Spans:
         return at, length
 
     @property
-    def heads_size(self) -> int:
-        """The size of the headlines file these spans were taken from."""
+    def heads_end(self) -> int:
+        """Where the last headline's record ends in the headlines file."""
         if not self.count:
             return 0
         at, length = self.head(self.count - 1)
-        return at + length + _FILE_END
+        return at + length
 
 
 def story_token(root: str) -> str:

@@ -34,13 +34,12 @@ from summaries.lock import WriterLock
 from summaries.partition import (
     CHUNK_ARTICLES,
     Chunk,
-    encode_headlines,
-    encode_partition,
+    encode_chunk,
     group_by_day,
 )
 from summaries.reindex import upgrade_after
 from summaries.seen import SeenIndex
-from summaries.sidecar import ChunkIndex, Spans
+from summaries.sidecar import ChunkIndex
 from summaries.storage import AtomicJSONStorage, Batch
 
 # The longest span of one story, from its first article's day (stories.py keeps to it).
@@ -181,9 +180,7 @@ class Store:
                 chunk, old, old_index = Chunk(day, chunk.number + 1), [], None
             taken, fresh = fresh[: CHUNK_ARTICLES - len(old)], fresh[CHUNK_ARTICLES - len(old) :]
             combined = old + taken
-            data, records = encode_partition(chunk, combined)
-            heads, head_records = encode_headlines(combined, len(data))
-            spans = Spans.of(records, head_records)
+            data, heads, spans = encode_chunk(chunk, combined)
             if old_index is None:
                 index = ChunkIndex.build(combined, len(data), spans)
             else:
