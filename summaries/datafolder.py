@@ -173,7 +173,7 @@ class DataFolder:
             if room > INDEX_CACHE_BYTES * 3 // 4:
                 break  # the rest would push out what was just read
             try:  # the sidecar only: a stale one is not worth parsing a day for here
-                _load(sidecar, self._indexes, lambda raw: ChunkIndex.from_bytes(sidecar, raw))
+                self._sidecar(chunk)
             except StoreError:
                 continue  # damaged: the lookup that needs this day reports it
             loaded += 1
@@ -218,10 +218,10 @@ class DataFolder:
         found = _load(path, self._partitions, lambda raw: Partition(decode_partition(path, raw)))
         return Partition([]) if found is None else found
 
-    def article(self, chunk: Chunk, article_id: str) -> Article | None:
-        """One article of the chunk: from the parsed partition when cached, else only its
-        record, where the sidecar says it lies; the whole partition when that fails."""
-        index = self.index(chunk)
+    def article(self, chunk: Chunk, index: ChunkIndex, article_id: str) -> Article | None:
+        """One article of the chunk (whose `index` the caller has read): from the parsed
+        partition when cached, else only its record, where the sidecar says it lies; the
+        whole partition when that fails."""
         if article_id not in index.id_set:
             return None
         path = chunk.path(self.articles)
@@ -242,10 +242,11 @@ class DataFolder:
             return found[1]
         return [article.headline() for article in self.partition(chunk).articles]
 
-    def headlines_range(self, chunk: Chunk, start: int, stop: int) -> list[Headline]:
-        """Headlines `start` to `stop` of the chunk: from the cache when parsed, else only
-        their records, where the sidecar says they lie; the whole file when that fails."""
-        index = self.index(chunk)
+    def headlines_range(self, chunk: Chunk, index: ChunkIndex, start: int,
+                        stop: int) -> list[Headline]:
+        """Headlines `start` to `stop` of the chunk (whose `index` the caller has read):
+        from the cache when parsed, else only their records, where the sidecar says they
+        lie; the whole file when that fails."""
         path = chunk.headlines(self.articles)
         stop = min(stop, len(index.ids))
         if index.spans is not None and start < stop and self._headlines.peek(path) is None:
@@ -256,8 +257,7 @@ class DataFolder:
 
     def index(self, chunk: Chunk) -> ChunkIndex:
         """The chunk's ids and Bloom filter, from its sidecar when that matches the chunk."""
-        sidecar = chunk.sidecar(self.articles)
-        index = _load(sidecar, self._indexes, lambda raw: ChunkIndex.from_bytes(sidecar, raw))
+        index = self._sidecar(chunk)
         partition_stamp = Stamp.of(chunk.path(self.articles))
         partition_size = 0 if partition_stamp is None else partition_stamp.size
         if index is not None and index.partition_size == partition_size and index.version >= 2:
@@ -268,6 +268,11 @@ class DataFolder:
         if partition.index is None:
             partition.index = ChunkIndex.build(partition.articles, partition_size)
         return partition.index
+
+    def _sidecar(self, chunk: Chunk) -> ChunkIndex | None:
+        """The chunk's sidecar as read (cached), unchecked against its partition."""
+        sidecar = chunk.sidecar(self.articles)
+        return _load(sidecar, self._indexes, lambda raw: ChunkIndex.from_bytes(sidecar, raw))
 
     def article_count(self, chunk: Chunk) -> int:
         """How many articles a chunk holds, from the sidecar's header when it matches."""

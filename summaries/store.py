@@ -211,7 +211,8 @@ class Store:
         with self._mutex:
             self._check_usable()
             for number in self._folder.chunks_of(day):
-                found = self._folder.article(Chunk(day, number), article_id)
+                chunk = Chunk(day, number)
+                found = self._folder.article(chunk, self._folder.index(chunk), article_id)
                 if found is not None:
                     return found
         return None
@@ -246,7 +247,7 @@ class Store:
                             if other.id != article.id and (other.id == root or other.story == root):
                                 found.append(other)
                     elif root != article.id and root in index.id_set:
-                        first = self._folder.article(chunk, root)  # alone on its day
+                        first = self._folder.article(chunk, index, root)  # alone on its day
                         found += [first] if first is not None else []
                     # else: the sidecar says the day holds none of the story
         return found
@@ -265,14 +266,15 @@ class Store:
         with self._mutex:
             self._check_usable()
             chunks = [Chunk(day, number) for number in self._folder.chunks_of(day)]
-            sizes = [len(self._folder.index(chunk).ids) for chunk in chunks]  # read anyway
+            indexes = [self._folder.index(chunk) for chunk in chunks]
             page: list[Headline] = []
             offset = max(start, 0)
-            for chunk, size in zip(chunks, sizes, strict=True):
-                if offset < size and len(page) < count:
-                    page += self._folder.headlines_range(chunk, offset, offset + count - len(page))
-                offset = max(0, offset - size)
-            return sum(sizes), page
+            for chunk, index in zip(chunks, indexes, strict=True):
+                if offset < len(index.ids) and len(page) < count:
+                    page += self._folder.headlines_range(chunk, index, offset,
+                                                         offset + count - len(page))
+                offset = max(0, offset - len(index.ids))
+            return sum(len(index.ids) for index in indexes), page
 
     def by_date(self, day: dt.date) -> list[Article]:
         """The day's articles in the order they were added."""
