@@ -29,7 +29,8 @@ the read timeout should be long (LeanRequest's is 20 s). No exception escapes `d
 but cancellation, which records the parts in flight as uncertain. If the ledger cannot
 be written, nothing more is sent and the report says why (`stopped`).
 
-The Bot's request should be bot/transport.py's LeanRequest, as the app's is: PTB's
+The Bot's request should be bot/transport.py's LeanRequest, as the app's is (but behind
+a proxy, app.py): PTB's
 HTTPXRequest costs ~2 ms of CPU a request here, which caps a fan-out near 400/s and,
 with many connections, adds enough jitter to draw 429s (measured; bench/fanout.py).
 """

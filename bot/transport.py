@@ -1,4 +1,5 @@
-"""The bot's HTTP/1.1 client for the Bot API: every call, long polls and fan-outs alike.
+"""The bot's HTTP/1.1 client for the Bot API: every call, long polls and fan-outs alike
+(unless a proxy from the environment applies: then app.py uses PTB's httpx client).
 
 PTB's HTTPXRequest costs 1.5-2 ms of CPU per request on these machines (httpcore's pool
 re-scans every connection on each state change; measured with cProfile) and leaves about
