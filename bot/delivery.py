@@ -30,9 +30,9 @@ but cancellation, which records the parts in flight as uncertain. If the ledger 
 be written, nothing more is sent and the report says why (`stopped`).
 
 The Bot's request should be bot/transport.py's LeanRequest, as the app's is (but behind
-a proxy, app.py): PTB's
-HTTPXRequest costs ~2 ms of CPU a request here, which caps a fan-out near 400/s and,
-with many connections, adds enough jitter to draw 429s (measured; bench/fanout.py).
+a proxy, app.py): PTB's HTTPXRequest costs ~2 ms of CPU a request here, which caps a
+fan-out near 400/s and, with many connections, adds enough jitter to draw 429s
+(measured; bench/fanout.py).
 """
 
 from __future__ import annotations
